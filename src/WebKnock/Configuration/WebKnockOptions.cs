@@ -1,0 +1,150 @@
+namespace WebKnock.Configuration;
+
+/// <summary>The whole of the <c>WebKnock</c> configuration section.</summary>
+public sealed class WebKnockOptions
+{
+    public const string SectionName = "WebKnock";
+
+    /// <summary>The webmail service: its knock, its window and the ports it protects.</summary>
+    public ServiceOptions Webmail { get; set; } = new()
+    {
+        Knock = new KnockOptions { Ports = [7000, 8000, 9000] },
+        ProtectedPorts = [443],
+    };
+
+    /// <summary>Optional second service (SSH) with its own knock and window.</summary>
+    public ServiceOptions? Ssh { get; set; }
+
+    public UpstreamOptions Upstream { get; set; } = new();
+
+    public SessionOptions Sessions { get; set; } = new();
+
+    public NetworkOptions Network { get; set; } = new();
+
+    public FirewallOptions Firewall { get; set; } = new();
+
+    /// <summary>The path under which the gateway serves its own endpoints and files.</summary>
+    public string PathPrefix { get; set; } = "/.webknock/";
+
+    /// <summary>How the banner behaves in the user's page.</summary>
+    public BannerOptions Banner { get; set; } = new();
+}
+
+public sealed class ServiceOptions
+{
+    public KnockOptions Knock { get; set; } = new();
+
+    /// <summary>How long a completed knock opens the service for the knocking address.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The longest a window may stay open, counted from its opening, however often it is extended.</summary>
+    public TimeSpan MaxWindow { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>TCP ports that only addresses with an open window may reach.</summary>
+    public int[] ProtectedPorts { get; set; } = [];
+}
+
+public sealed class KnockOptions
+{
+    /// <summary>The secret sequence of closed ports, in order.</summary>
+    public int[] Ports { get; set; } = [];
+
+    /// <summary>Only <c>tcp</c> is supported: a knock is a pure SYN.</summary>
+    public string Protocol { get; set; } = "tcp";
+
+    /// <summary>The longest pause allowed between two steps.</summary>
+    public TimeSpan StepTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most sources whose partial sequences are remembered at once.</summary>
+    public int MaxTrackedSources { get; set; } = 65536;
+
+    /// <summary>Knock SYNs per second a source may send before it counts as a flood.</summary>
+    public int RatePerSecond { get; set; } = 20;
+
+    /// <summary>Burst allowed above <see cref="RatePerSecond"/>.</summary>
+    public int RateBurst { get; set; } = 10;
+
+    /// <summary>
+    /// Knocks are sent from a browser page as well (the knock page). Ports that browsers refuse to
+    /// connect to are then rejected.
+    /// </summary>
+    public bool BrowserKnock { get; set; } = true;
+}
+
+public sealed class UpstreamOptions
+{
+    /// <summary>Which webmail runs upstream: <c>SquirrelMail</c> or <c>Roundcube</c>.</summary>
+    public string Profile { get; set; } = "SquirrelMail";
+
+    /// <summary>Base address of the webmail application, for example http://127.0.0.1:8080/.</summary>
+    public string Url { get; set; } = "http://127.0.0.1:8080/";
+
+    /// <summary>Name of the webmail's session cookie; empty means the profile's default.</summary>
+    public string SessionCookie { get; set; } = "";
+}
+
+public sealed class SessionOptions
+{
+    /// <summary>A webmail session with no request for this long is no longer live (PHP's default 1440 s).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(24);
+
+    /// <summary>What happens when the last live session of an address idles out.</summary>
+    public LastSessionIdlePolicy OnLastSessionIdle { get; set; } = LastSessionIdlePolicy.CloseWindow;
+
+    /// <summary>How often idle sessions are looked for.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most webmail sessions tracked per address (a bound against abuse).</summary>
+    public int MaxSessionsPerAddress { get; set; } = 256;
+}
+
+public enum LastSessionIdlePolicy
+{
+    /// <summary>Close the window at once: nobody behind the address is using the webmail.</summary>
+    CloseWindow,
+
+    /// <summary>Leave the window open until its deadline.</summary>
+    KeepUntilDeadline,
+}
+
+public sealed class NetworkOptions
+{
+    /// <summary>Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is believed.</summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>Networks (CIDR) that may always reach the gateway, window or not.</summary>
+    public string[] AlwaysAllowed { get; set; } = [];
+
+    /// <summary>What the gate does to a request without a window: <c>Abort</c> (no response) or <c>NotFound</c>.</summary>
+    public GateRefusal Refusal { get; set; } = GateRefusal.Abort;
+}
+
+public enum GateRefusal
+{
+    Abort,
+    NotFound,
+}
+
+public sealed class FirewallOptions
+{
+    /// <summary><c>InMemory</c> (development, tests) or <c>Nftables</c> (production).</summary>
+    public string Backend { get; set; } = "InMemory";
+
+    /// <summary>Development only: listen on the knock ports on loopback and count each connection as a knock.</summary>
+    public bool LoopbackKnockListener { get; set; }
+
+    /// <summary>Name of WebKnock's own nftables table (family inet).</summary>
+    public string Table { get; set; } = "webknock";
+
+    /// <summary>NFLOG group the kernel rules log knock events to.</summary>
+    public int NflogGroup { get; set; } = 7300;
+}
+
+public sealed class BannerOptions
+{
+    /// <summary>The banner switches to its warning look when this little time is left.</summary>
+    public TimeSpan WarnBefore { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the banner asks the gateway for the deadline.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,34 @@
+using System.Net;
+
+namespace WebKnock.Firewall;
+
+/// <summary>An address in one of the firewall's sets, with the time it has left (null: no timeout).</summary>
+public sealed record FirewallElement(IPAddress Address, TimeSpan? Remaining);
+
+/// <summary>
+/// The enforcement point: which addresses may reach a service's protected ports, and which are blocked.
+/// Implemented by nftables (the kernel) and in memory (development and tests).
+/// </summary>
+public interface IFirewall
+{
+    /// <summary>Creates or verifies the ruleset. Existing windows are kept.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Allows the address to the service's protected ports for <paramref name="timeout"/>; refreshes an existing element.</summary>
+    Task OpenAsync(string service, IPAddress address, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Removes the address from the service's allowed set; absent is not an error.</summary>
+    Task CloseAsync(string service, IPAddress address, CancellationToken cancellationToken);
+
+    /// <summary>The addresses allowed to the service now, with their remaining time.</summary>
+    Task<IReadOnlyList<FirewallElement>> ListAsync(string service, CancellationToken cancellationToken);
+
+    /// <summary>Blocks the address from everything WebKnock guards, for a while.</summary>
+    Task BlockAsync(IPAddress address, TimeSpan duration, CancellationToken cancellationToken);
+
+    /// <summary>Lifts a block; absent is not an error.</summary>
+    Task UnblockAsync(IPAddress address, CancellationToken cancellationToken);
+
+    /// <summary>The blocked addresses with their remaining time.</summary>
+    Task<IReadOnlyList<FirewallElement>> ListBlockedAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,2 @@
+// Placeholder entry point; the fixture is built in its own change.
+return 0;
