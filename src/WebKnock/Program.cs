@@ -1,5 +1,9 @@
 var builder = WebApplication.CreateBuilder(args);
+builder.AddWebKnock();
+
 var app = builder.Build();
+app.UseWebKnockGate();
+app.MapWebKnock();
 app.Run();
 
 public partial class Program;

@@ -8,7 +8,7 @@ public sealed class WebKnockOptions
     /// <summary>The webmail service: its knock, its window and the ports it protects.</summary>
     public ServiceOptions Webmail { get; set; } = new()
     {
-        Knock = new KnockOptions { Ports = [7000, 8000, 9000] },
+        Knock = new KnockOptions { Ports = [7000, 9000, 8000] },
         ProtectedPorts = [443],
     };
 
@@ -17,7 +17,7 @@ public sealed class WebKnockOptions
 
     public UpstreamOptions Upstream { get; set; } = new();
 
-    public SessionOptions Sessions { get; set; } = new();
+    public WebmailSessionOptions Sessions { get; set; } = new();
 
     public NetworkOptions Network { get; set; } = new();
 
@@ -25,6 +25,9 @@ public sealed class WebKnockOptions
 
     /// <summary>The path under which the gateway serves its own endpoints and files.</summary>
     public string PathPrefix { get; set; } = "/.webknock/";
+
+    /// <summary>Compact JSON log file (rolled daily); empty for none.</summary>
+    public string LogFile { get; set; } = "logs/webknock-.json";
 
     /// <summary>How the banner behaves in the user's page.</summary>
     public BannerOptions Banner { get; set; } = new();
@@ -83,7 +86,7 @@ public sealed class UpstreamOptions
     public string SessionCookie { get; set; } = "";
 }
 
-public sealed class SessionOptions
+public sealed class WebmailSessionOptions
 {
     /// <summary>A webmail session with no request for this long is no longer live (PHP's default 1440 s).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(24);

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Options;
+using WebKnock.Configuration;
+using WebKnock.Firewall;
+
+namespace WebKnock.Knocking;
+
+/// <summary>
+/// Plays the kernel's part for the in-memory backend: runs each service's detector over the packets
+/// it is given, opens the firewall on a completed sequence (as the kernel rule adds the address to the
+/// allowed set), then publishes the event (as the kernel logs it to NFLOG).
+/// </summary>
+internal sealed class InMemoryKnockSensor
+{
+    private readonly (KnockDetector Detector, ServiceOptions Service)[] _detectors;
+    private readonly IFirewall _firewall;
+    private readonly IKnockEventSink _sink;
+    private readonly Lock _gate = new();
+
+    public InMemoryKnockSensor(IOptions<WebKnockOptions> options, IFirewall firewall, IKnockEventSink sink, TimeProvider time)
+    {
+        var o = options.Value;
+        var services = new List<(KnockDetector, ServiceOptions)> { (new KnockDetector(ServiceNames.Webmail, o.Webmail.Knock, time), o.Webmail) };
+        if (o.Ssh is not null)
+        {
+            services.Add((new KnockDetector(ServiceNames.Ssh, o.Ssh.Knock, time), o.Ssh));
+        }
+
+        _detectors = [.. services];
+        _firewall = firewall;
+        _sink = sink;
+    }
+
+    /// <summary>All knock ports of all services, for a listener that needs to know where to listen.</summary>
+    public IEnumerable<int> KnockPorts => _detectors.SelectMany(d => d.Service.Knock.Ports);
+
+    public async Task ObserveAsync(KnockPacket packet, CancellationToken cancellationToken = default)
+    {
+        foreach (var (detector, service) in _detectors)
+        {
+            if (!detector.IsKnockPort(packet.DestinationPort))
+            {
+                continue;
+            }
+
+            KnockEvent? e;
+            lock (_gate)
+            {
+                e = detector.Observe(packet);
+            }
+
+            if (e is null)
+            {
+                continue;
+            }
+
+            if (e.Kind == KnockEventKind.SequenceCompleted)
+            {
+                await _firewall.OpenAsync(e.Service, e.Source, service.Window, cancellationToken);
+            }
+
+            _sink.Publish(e);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using System.Net;
+using WebKnock.Configuration;
+
+namespace WebKnock.Knocking;
+
+/// <summary>
+/// The in-memory knock detector, with the semantics of the kernel rules: ordered steps of pure SYNs,
+/// a step timeout, a wrong knock port resets, a repeated SYN to the current or previous step is
+/// tolerated (browsers and TCP stacks retry), knock SYNs above a per-source rate are ignored, and at
+/// most <see cref="KnockOptions.MaxTrackedSources"/> sources are remembered.
+/// Not thread-safe: one reader feeds it, as one NFLOG socket feeds the kernel's events.
+/// </summary>
+internal sealed class KnockDetector
+{
+    private readonly string _service;
+    private readonly int[] _ports;
+    private readonly KnockOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<IPAddress, SourceState> _sources = [];
+
+    public KnockDetector(string service, KnockOptions options, TimeProvider time)
+    {
+        _service = service;
+        _ports = options.Ports;
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>Sources refused because the table was full of live partial sequences.</summary>
+    public long Overflowed { get; private set; }
+
+    public int TrackedSources => _sources.Count;
+
+    public bool IsKnockPort(int port) => Array.IndexOf(_ports, port) >= 0;
+
+    /// <summary>Feeds one packet; returns the event it caused, if any.</summary>
+    public KnockEvent? Observe(KnockPacket packet)
+    {
+        var step = Array.IndexOf(_ports, packet.DestinationPort);
+        if (step < 0 || !packet.IsPureSyn)
+        {
+            return null;
+        }
+
+        var source = NetworkList.Normalize(packet.Source);
+        var now = _time.GetUtcNow();
+        if (!_sources.TryGetValue(source, out var state))
+        {
+            if (!MakeRoom(now))
+            {
+                Overflowed++;
+                return null;
+            }
+
+            state = new SourceState { Tokens = Capacity, LastRefill = now };
+            _sources[source] = state;
+        }
+
+        if (!state.TryTakeToken(now, _options.RatePerSecond, Capacity))
+        {
+            var first = !state.FloodReported;
+            state.FloodReported = true;
+            return first ? Event(KnockEventKind.Flood, source, packet.DestinationPort, 0, now) : null;
+        }
+
+        var timedOut = state.Stage > 0 && now - state.LastStep > _options.StepTimeout;
+        if (timedOut)
+        {
+            state.Stage = 0;
+        }
+
+        var matched = state.Stage;
+        if (step == matched)
+        {
+            return Advance(state, source, packet.DestinationPort, now);
+        }
+
+        // Retransmissions of the step just taken, or of the one before it, change nothing.
+        if (matched > 0 && (step == matched - 1 || step == matched - 2))
+        {
+            return null;
+        }
+
+        state.Stage = 0;
+        if (step == 0)
+        {
+            return Advance(state, source, packet.DestinationPort, now);
+        }
+
+        var kind = timedOut ? KnockEventKind.StepTimedOut : KnockEventKind.WrongOrder;
+        return Event(kind, source, packet.DestinationPort, step + 1, now);
+    }
+
+    private int Capacity => _options.RatePerSecond + _options.RateBurst;
+
+    private KnockEvent Advance(SourceState state, IPAddress source, int port, DateTimeOffset now)
+    {
+        state.Stage++;
+        state.LastStep = now;
+        if (state.Stage == _ports.Length)
+        {
+            // Completed. The stage stays at the end so that retransmissions of the last two steps are
+            // tolerated like any other; a SYN to the first port starts afresh.
+            return Event(KnockEventKind.SequenceCompleted, source, port, _ports.Length, now);
+        }
+
+        return Event(KnockEventKind.StepHit, source, port, state.Stage, now);
+    }
+
+    private bool MakeRoom(DateTimeOffset now)
+    {
+        if (_sources.Count < _options.MaxTrackedSources)
+        {
+            return true;
+        }
+
+        var horizon = TimeSpan.FromTicks(Math.Max(_options.StepTimeout.Ticks, TimeSpan.TicksPerSecond));
+        foreach (var (address, state) in _sources)
+        {
+            if (now - state.LastStep > horizon && now - state.LastRefill > horizon)
+            {
+                _sources.Remove(address);
+            }
+        }
+
+        return _sources.Count < _options.MaxTrackedSources;
+    }
+
+    private KnockEvent Event(KnockEventKind kind, IPAddress source, int port, int step, DateTimeOffset now) =>
+        new(kind, _service, source, port, step, now);
+
+    private sealed class SourceState
+    {
+        public int Stage;
+        public DateTimeOffset LastStep;
+        public double Tokens;
+        public DateTimeOffset LastRefill;
+        public bool FloodReported;
+
+        public bool TryTakeToken(DateTimeOffset now, int ratePerSecond, int capacity)
+        {
+            var elapsed = (now - LastRefill).TotalSeconds;
+            if (elapsed > 0)
+            {
+                Tokens = Math.Min(capacity, Tokens + elapsed * ratePerSecond);
+                LastRefill = now;
+            }
+
+            if (Tokens < 1)
+            {
+                return false;
+            }
+
+            Tokens -= 1;
+            if (Tokens >= capacity / 2.0)
+            {
+                FloodReported = false;
+            }
+
+            return true;
+        }
+    }
+}

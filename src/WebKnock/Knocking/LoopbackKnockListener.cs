@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace WebKnock.Knocking;
+
+/// <summary>
+/// Development only: listens on the knock ports on loopback and counts each accepted connection as a
+/// pure SYN to that port. It is not stealthy (the ports answer) and sees only local clients; production
+/// uses the kernel rules and NFLOG.
+/// </summary>
+internal sealed partial class LoopbackKnockListener(InMemoryKnockSensor sensor, ILogger<LoopbackKnockListener> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var listeners = new List<TcpListener>();
+        try
+        {
+            foreach (var port in sensor.KnockPorts.Distinct())
+            {
+                var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                listeners.Add(listener);
+                Listening(logger, port);
+            }
+
+            await Task.WhenAll(listeners.Select(l => AcceptLoopAsync(l, stoppingToken)));
+        }
+        catch (SocketException ex)
+        {
+            ListenFailed(logger, ex);
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener, CancellationToken stoppingToken)
+    {
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptSocketAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var source = ((IPEndPoint)client.RemoteEndPoint!).Address;
+            client.Close(0);
+            await sensor.ObserveAsync(new KnockPacket(source, port, TcpFlags.Syn), stoppingToken);
+        }
+    }
+
+    [LoggerMessage(1100, LogLevel.Warning, "Development knock listener on 127.0.0.1:{Port}: not stealthy, not for production")]
+    private static partial void Listening(ILogger logger, int port);
+
+    [LoggerMessage(1101, LogLevel.Error, "Development knock listener could not listen")]
+    private static partial void ListenFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,55 @@
+using System.Text;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.Extensions.Options;
+using WebKnock.Configuration;
+
+namespace WebKnock.Proxy.Banner;
+
+/// <summary>What the banner shows for one request.</summary>
+internal readonly record struct BannerState(bool Open, int RemainingSeconds, bool CanExtend);
+
+/// <summary>Renders <see cref="Banner"/> with HtmlRenderer to ASCII bytes, ready to inject.</summary>
+internal sealed class BannerRenderer(IServiceProvider services, ILoggerFactory loggerFactory, IOptions<WebKnockOptions> options)
+{
+    private readonly WebKnockOptions _options = options.Value;
+
+    public async Task<byte[]> RenderAsync(BannerState state)
+    {
+        await using var renderer = new HtmlRenderer(services, loggerFactory);
+        var html = await renderer.Dispatcher.InvokeAsync(async () =>
+        {
+            var parameters = ParameterView.FromDictionary(new Dictionary<string, object?>
+            {
+                [nameof(Banner.Prefix)] = _options.PathPrefix,
+                [nameof(Banner.Open)] = state.Open,
+                [nameof(Banner.RemainingSeconds)] = state.RemainingSeconds,
+                [nameof(Banner.WarnSeconds)] = (int)_options.Banner.WarnBefore.TotalSeconds,
+                [nameof(Banner.RefreshSeconds)] = (int)_options.Banner.RefreshInterval.TotalSeconds,
+                [nameof(Banner.CanExtend)] = state.CanExtend,
+            });
+            var output = await renderer.RenderComponentAsync<Banner>(parameters);
+            return output.ToHtmlString();
+        });
+        return ToAscii(html);
+    }
+
+    /// <summary>Every character outside ASCII becomes a numeric reference, so the page's charset never matters.</summary>
+    internal static byte[] ToAscii(string html)
+    {
+        var sb = new StringBuilder(html.Length);
+        foreach (var rune in html.EnumerateRunes())
+        {
+            if (rune.IsAscii)
+            {
+                sb.Append((char)rune.Value);
+            }
+            else
+            {
+                sb.Append("&#").Append(rune.Value).Append(';');
+            }
+        }
+
+        return Encoding.ASCII.GetBytes(sb.ToString());
+    }
+}

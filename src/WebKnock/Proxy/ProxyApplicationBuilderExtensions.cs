@@ -1,0 +1,40 @@
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using WebKnock.Configuration;
+using WebKnock.Proxy;
+using WebKnock.Proxy.Gate;
+
+namespace Microsoft.AspNetCore.Builder;
+
+internal static class ProxyApplicationBuilderExtensions
+{
+    /// <summary>The gate first: nothing below it runs for an address without a window.</summary>
+    public static WebApplication UseWebKnockGate(this WebApplication app)
+    {
+        var connections = app.Services.GetRequiredService<ConnectionRegistry>();
+        var windows = app.Services.GetRequiredService<WebKnock.Windows.AccessWindowManager>();
+        windows.Closed += closed => connections.AbortAll(closed.Window.Address, $"window closed: {closed.Reason}");
+        app.UseMiddleware<GateMiddleware>();
+        return app;
+    }
+
+    /// <summary>The gateway's files and endpoints under its prefix, then the proxy for everything else.</summary>
+    public static WebApplication MapWebKnock(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<WebKnockOptions>>().Value;
+        var root = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (Directory.Exists(root))
+        {
+            app.UseStaticFiles(new StaticFileOptions
+            {
+                FileProvider = new PhysicalFileProvider(root),
+                RequestPath = options.PathPrefix.TrimEnd('/'),
+            });
+        }
+
+        app.MapGatewayEndpoints(options.PathPrefix);
+        var webmail = app.Services.GetRequiredService<WebmailProxyMiddleware>();
+        app.MapReverseProxy(pipeline => pipeline.Use(next => context => webmail.InvokeAsync(context, next)));
+        return app;
+    }
+}

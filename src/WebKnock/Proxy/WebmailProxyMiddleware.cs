@@ -1,0 +1,70 @@
+using WebKnock.Knocking;
+using WebKnock.Proxy.Banner;
+using WebKnock.Proxy.Body;
+using WebKnock.Proxy.Gate;
+using WebKnock.Webmail;
+using WebKnock.Windows;
+
+namespace WebKnock.Proxy;
+
+/// <summary>
+/// Runs in YARP's proxy pipeline around every forwarded request: classifies it with the webmail
+/// profile, streams the response through the body rewriter (banner in eligible pages, the
+/// not-logged-in marker watched), then tells the sessions what the upstream's answer meant.
+/// </summary>
+internal sealed class WebmailProxyMiddleware(
+    IWebmailProfile profile,
+    WebmailSessions sessions,
+    AccessWindowManager windows,
+    BannerRenderer banner,
+    TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var address = context.ClientAddress();
+        var request = await profile.ClassifyAsync(context.Request);
+        var watchMarker = request.SessionId is not null && request.MaySessionPage ? profile.NotLoggedInMarker : null;
+        var injection = profile.MayCarryBanner(context.Request) ? await RenderBannerAsync(address) : null;
+
+        BodyPlan Plan(HttpContext c)
+        {
+            var inject = injection is not null && profile.CarriesBanner(c) ? injection : null;
+            return inject is null && watchMarker is null ? BodyPlan.PassThrough : new BodyPlan(inject, watchMarker);
+        }
+
+        var body = await ResponseBodyRewriter.InvokeAsync(context, Plan, next);
+        var outcome = profile.Interpret(context, request, body);
+        switch (outcome.Kind)
+        {
+            case WebmailOutcomeKind.LoginSucceeded:
+                sessions.LoginSucceeded(address, outcome.SessionId!, outcome.UserName);
+                break;
+            case WebmailOutcomeKind.LoginFailed:
+                sessions.LoginFailed(address, outcome.UserName);
+                break;
+            case WebmailOutcomeKind.SignedOut:
+                if (sessions.SignedOut(outcome.SessionId!))
+                {
+                    // Close once the sign-out page has reached the user, not before.
+                    context.Response.OnCompleted(() => sessions.CloseAfterLastSignOutAsync(address));
+                }
+
+                break;
+            case WebmailOutcomeKind.SessionEnded:
+                sessions.SessionEnded(outcome.SessionId!);
+                break;
+            case WebmailOutcomeKind.SessionAlive:
+                sessions.SessionAlive(address, outcome.SessionId!);
+                break;
+        }
+    }
+
+    private Task<byte[]> RenderBannerAsync(System.Net.IPAddress address)
+    {
+        var window = windows.Get(ServiceNames.Webmail, address);
+        var now = time.GetUtcNow();
+        var remaining = window is null ? 0 : (int)Math.Ceiling(window.Remaining(now).TotalSeconds);
+        var canExtend = sessions.Tracker.ForAddress(address).Count > 0;
+        return banner.RenderAsync(new BannerState(remaining > 0, remaining, canExtend));
+    }
+}

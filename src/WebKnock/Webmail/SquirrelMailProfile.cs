@@ -1,0 +1,147 @@
+using System.Text;
+using WebKnock.Proxy.Body;
+
+namespace WebKnock.Webmail;
+
+/// <summary>
+/// SquirrelMail 1.4 (reference/webmail.md): a login is a POST to src/redirect.php answered 302 to
+/// webmail.php with a new session cookie; a failure is any other answer (its page carries the
+/// <c>logout_error</c> marker); a sign-out is src/signout.php answered with SQMSESSID=SQMTRASH; a page
+/// asked for with a dead session answers the logout_error page.
+/// </summary>
+internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfile
+{
+    private const string Trash = "SQMTRASH";
+    private const int MaxLoginFormBytes = 64 * 1024;
+
+    // Pages that never carry the banner: the frameset and its popup twin, the folder frame that reloads
+    // itself, and attachments.
+    private static readonly string[] NoBannerPages = ["webmail.php", "left_main.php", "download.php", "printer_friendly_main.php", "printer_friendly_bottom.php", "printer_friendly_top.php", "view_text.php", "image.php"];
+
+    public string Name => "SquirrelMail";
+
+    public string SessionCookie { get; } = string.IsNullOrEmpty(sessionCookie) ? "SQMSESSID" : sessionCookie;
+
+    public byte[]? NotLoggedInMarker { get; } = Encoding.ASCII.GetBytes("<!-- logout_error -->");
+
+    public async ValueTask<WebmailRequest> ClassifyAsync(HttpRequest request)
+    {
+        var page = PageName(request.Path);
+        request.Cookies.TryGetValue(SessionCookie, out var sessionId);
+        if (sessionId == Trash)
+        {
+            sessionId = null;
+        }
+
+        switch (page)
+        {
+            case "redirect.php" when HttpMethods.IsPost(request.Method):
+                return new WebmailRequest(WebmailRequestKind.LoginAttempt, sessionId, await ReadUserNameAsync(request), false);
+            case "signout.php":
+                return new WebmailRequest(WebmailRequestKind.SignOut, sessionId, null, false);
+            case "login.php":
+                return new WebmailRequest(WebmailRequestKind.LoginPage, sessionId, null, false);
+            default:
+                var sessionPage = page is not null && page.EndsWith(".php", StringComparison.Ordinal) && IsUnderSrc(request.Path);
+                return new WebmailRequest(WebmailRequestKind.Other, sessionId, null, sessionPage);
+        }
+    }
+
+    public bool MayCarryBanner(HttpRequest request)
+    {
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsPost(request.Method))
+        {
+            return false;
+        }
+
+        if (!request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            return false; // scripts, images, XHR: only navigations ask for HTML
+        }
+
+        // The right frame is where SquirrelMail's banner belongs, so frame loads are allowed; iframes are not.
+        var dest = request.Headers["Sec-Fetch-Dest"].ToString();
+        if (dest.Length > 0 && dest is not ("document" or "frame"))
+        {
+            return false;
+        }
+
+        var page = PageName(request.Path);
+        return page is null || !NoBannerPages.Contains(page, StringComparer.OrdinalIgnoreCase);
+    }
+
+    public bool CarriesBanner(HttpContext context)
+    {
+        var response = context.Response;
+        return response.StatusCode == StatusCodes.Status200OK
+            && response.ContentType is { } type && type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase)
+            && response.Headers.ContentDisposition.Count == 0;
+    }
+
+    public WebmailOutcome Interpret(HttpContext context, WebmailRequest request, BodyOutcome body)
+    {
+        var response = context.Response;
+        var newSession = SetCookies.LastValue(response.Headers.SetCookie, SessionCookie);
+        switch (request.Kind)
+        {
+            case WebmailRequestKind.LoginAttempt:
+                var location = response.Headers.Location.ToString();
+                return response.StatusCode is 302 or 303 && location.Contains("webmail.php", StringComparison.OrdinalIgnoreCase)
+                    && newSession is { Length: > 0 } && newSession != Trash
+                    ? new WebmailOutcome(WebmailOutcomeKind.LoginSucceeded, newSession, request.UserName)
+                    : new WebmailOutcome(WebmailOutcomeKind.LoginFailed, null, request.UserName);
+            case WebmailRequestKind.SignOut when newSession == Trash && request.SessionId is not null:
+                return new WebmailOutcome(WebmailOutcomeKind.SignedOut, request.SessionId);
+            case WebmailRequestKind.LoginPage when request.SessionId is not null:
+                return new WebmailOutcome(WebmailOutcomeKind.SessionEnded, request.SessionId);
+            case WebmailRequestKind.Other when request.SessionId is not null && request.MaySessionPage:
+                if (body.MarkerSeen || newSession == Trash)
+                {
+                    return new WebmailOutcome(WebmailOutcomeKind.SessionEnded, request.SessionId);
+                }
+
+                return response.StatusCode < 400 ? new WebmailOutcome(WebmailOutcomeKind.SessionAlive, request.SessionId) : WebmailOutcome.None;
+            default:
+                return WebmailOutcome.None;
+        }
+    }
+
+    private static async Task<string?> ReadUserNameAsync(HttpRequest request)
+    {
+        if (!request.HasFormContentType || request.ContentLength is > MaxLoginFormBytes)
+        {
+            return null;
+        }
+
+        request.EnableBuffering(MaxLoginFormBytes);
+        try
+        {
+            var form = await request.ReadFormAsync();
+            var user = form["login_username"].ToString();
+            return user.Length == 0 ? null : user[..Math.Min(user.Length, 128)];
+        }
+        catch (InvalidDataException)
+        {
+            return null; // malformed form: the upstream will refuse it; not a session either way
+        }
+        finally
+        {
+            request.Body.Position = 0;
+        }
+    }
+
+    private static string? PageName(PathString path)
+    {
+        var value = path.Value;
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        var slash = value.LastIndexOf('/');
+        var name = value[(slash + 1)..];
+        return name.Length == 0 ? null : name.ToLowerInvariant();
+    }
+
+    private static bool IsUnderSrc(PathString path) => path.Value?.Contains("/src/", StringComparison.OrdinalIgnoreCase) == true;
+}

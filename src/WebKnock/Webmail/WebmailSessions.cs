@@ -1,0 +1,129 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using WebKnock.Configuration;
+using WebKnock.Knocking;
+using WebKnock.Windows;
+
+namespace WebKnock.Webmail;
+
+/// <summary>
+/// Joins sessions to windows, NAT-safely: a window closes on a sign-out only when it was the last live
+/// session of its address, and (as configured) when the last one idles out. A closed window forgets
+/// its address's sessions.
+/// </summary>
+internal sealed partial class WebmailSessions
+{
+    private readonly SessionTracker _tracker;
+    private readonly AccessWindowManager _windows;
+    private readonly WebmailSessionOptions _options;
+    private readonly ILogger<WebmailSessions> _logger;
+
+    public WebmailSessions(SessionTracker tracker, AccessWindowManager windows, IOptions<WebKnockOptions> options, ILogger<WebmailSessions> logger)
+    {
+        _tracker = tracker;
+        _windows = windows;
+        _options = options.Value.Sessions;
+        _logger = logger;
+        _windows.Closed += closed =>
+        {
+            if (closed.Window.Service == ServiceNames.Webmail)
+            {
+                _tracker.RemoveAll(closed.Window.Address);
+            }
+        };
+    }
+
+    public SessionTracker Tracker => _tracker;
+
+    public void LoginSucceeded(IPAddress address, string sessionId, string? userName)
+    {
+        if (_tracker.Add(sessionId, address, userName))
+        {
+            LoginOk(_logger, userName, address);
+        }
+        else
+        {
+            TooManySessions(_logger, address, _options.MaxSessionsPerAddress);
+        }
+    }
+
+    public void LoginFailed(IPAddress address, string? userName) => LoginBad(_logger, userName, address);
+
+    /// <summary>Ends a signed-out session; returns true when it was the address's last, so the window must close.</summary>
+    public bool SignedOut(string sessionId)
+    {
+        var (session, remaining) = _tracker.Remove(sessionId);
+        if (session is null)
+        {
+            return false;
+        }
+
+        SignOut(_logger, session.UserName, session.Address, remaining);
+        return remaining == 0;
+    }
+
+    public void SessionEnded(string sessionId)
+    {
+        var (session, remaining) = _tracker.Remove(sessionId);
+        if (session is not null)
+        {
+            Ended(_logger, session.UserName, session.Address, remaining);
+        }
+    }
+
+    /// <summary>A request with the session cookie was answered as logged in: keep it alive, or adopt it (after a restart).</summary>
+    public void SessionAlive(IPAddress address, string sessionId)
+    {
+        if (!_tracker.Touch(sessionId) && _windows.IsOpen(ServiceNames.Webmail, address) && _tracker.Add(sessionId, address, null))
+        {
+            Adopted(_logger, address);
+        }
+    }
+
+    public Task CloseAfterLastSignOutAsync(IPAddress address) =>
+        _windows.CloseAsync(ServiceNames.Webmail, address, WindowReason.LastSignOut, CancellationToken.None);
+
+    /// <summary>Drives the idle expiry; closes windows whose last session idled out when so configured.</summary>
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var expired = _tracker.Sweep();
+        foreach (var session in expired)
+        {
+            IdledOut(_logger, session.UserName, session.Address);
+        }
+
+        if (_options.OnLastSessionIdle != LastSessionIdlePolicy.CloseWindow)
+        {
+            return;
+        }
+
+        foreach (var address in expired.Select(s => s.Address).Distinct())
+        {
+            if (_tracker.ForAddress(address).Count == 0)
+            {
+                await _windows.CloseAsync(ServiceNames.Webmail, address, WindowReason.LastSessionIdle, cancellationToken);
+            }
+        }
+    }
+
+    [LoggerMessage(3000, LogLevel.Information, "Webmail login of {User} from {Address} succeeded")]
+    private static partial void LoginOk(ILogger logger, string? user, IPAddress address);
+
+    [LoggerMessage(3001, LogLevel.Warning, "Webmail login of {User} from {Address} failed")]
+    private static partial void LoginBad(ILogger logger, string? user, IPAddress address);
+
+    [LoggerMessage(3002, LogLevel.Information, "Webmail sign-out of {User} from {Address}; {Remaining} live sessions left there")]
+    private static partial void SignOut(ILogger logger, string? user, IPAddress address, int remaining);
+
+    [LoggerMessage(3003, LogLevel.Information, "Webmail session of {User} from {Address} ended upstream; {Remaining} live sessions left there")]
+    private static partial void Ended(ILogger logger, string? user, IPAddress address, int remaining);
+
+    [LoggerMessage(3004, LogLevel.Information, "Webmail session of {User} from {Address} idled out")]
+    private static partial void IdledOut(ILogger logger, string? user, IPAddress address);
+
+    [LoggerMessage(3005, LogLevel.Information, "Adopted a live webmail session from {Address} (known upstream, not to this process)")]
+    private static partial void Adopted(ILogger logger, IPAddress address);
+
+    [LoggerMessage(3006, LogLevel.Warning, "Address {Address} has {Max} webmail sessions already; a new one is not tracked")]
+    private static partial void TooManySessions(ILogger logger, IPAddress address, int max);
+}

@@ -1,0 +1,213 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using WebKnock.Configuration;
+using WebKnock.Firewall;
+using WebKnock.Knocking;
+
+namespace WebKnock.Windows;
+
+/// <summary>
+/// The per-address access windows: opened by a completed knock, moved by a re-knock or an extension
+/// (never past the service's MaxWindow from the opening), closed at the deadline, on the last sign-out,
+/// or by an administrator. The firewall is told of every change; the window's timer is the clock's.
+/// </summary>
+internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposable
+{
+    private readonly Dictionary<(string, IPAddress), Entry> _windows = [];
+    private readonly Lock _lock = new();
+    private readonly IFirewall _firewall;
+    private readonly TimeProvider _time;
+    private readonly WebKnockOptions _options;
+    private readonly ILogger<AccessWindowManager> _logger;
+
+    public AccessWindowManager(IFirewall firewall, TimeProvider time, IOptions<WebKnockOptions> options, ILogger<AccessWindowManager> logger)
+    {
+        _firewall = firewall;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Raised after a window closed, for whatever reason.</summary>
+    public event Action<WindowClosed>? Closed;
+
+    public AccessWindow? Get(string service, IPAddress address)
+    {
+        lock (_lock)
+        {
+            return _windows.TryGetValue((service, NetworkList.Normalize(address)), out var entry) ? entry.Window : null;
+        }
+    }
+
+    public bool IsOpen(string service, IPAddress address) => Get(service, address) is { } w && w.ExpiresAt > _time.GetUtcNow();
+
+    public IReadOnlyList<AccessWindow> List()
+    {
+        lock (_lock)
+        {
+            return [.. _windows.Values.Select(e => e.Window)];
+        }
+    }
+
+    void IKnockEventHandler.Handle(KnockEvent e)
+    {
+        if (e.Kind == KnockEventKind.SequenceCompleted)
+        {
+            _ = RunLoggedAsync(OpenOrExtendAsync(e.Service, e.Source, WindowReason.Knock, CancellationToken.None));
+        }
+    }
+
+    /// <summary>Opens a window, or moves the deadline of the open one by a full window (capped).</summary>
+    public Task<AccessWindow> OpenOrExtendAsync(string service, IPAddress address, WindowReason reason, CancellationToken cancellationToken) =>
+        SetDeadlineAsync(service, address, reason, ServiceOptions(service).Window, cancellationToken);
+
+    /// <summary>Opens (or moves) a window for a chosen duration, as an administrator does; still capped.</summary>
+    public Task<AccessWindow> OpenForAsync(string service, IPAddress address, TimeSpan duration, WindowReason reason, CancellationToken cancellationToken) =>
+        SetDeadlineAsync(service, address, reason, duration, cancellationToken);
+
+    /// <summary>Extends an existing window only; returns null when none is open.</summary>
+    public async Task<AccessWindow?> ExtendAsync(string service, IPAddress address, CancellationToken cancellationToken) =>
+        IsOpen(service, address) ? await SetDeadlineAsync(service, address, WindowReason.Extend, ServiceOptions(service).Window, cancellationToken) : null;
+
+    /// <summary>Restores a window found in the firewall at start, with its real remaining time; never extends it.</summary>
+    public void Restore(string service, IPAddress address, TimeSpan remaining)
+    {
+        var now = _time.GetUtcNow();
+        var window = new AccessWindow(service, NetworkList.Normalize(address), now, now + remaining, WindowReason.Restored);
+        lock (_lock)
+        {
+            Replace(window);
+        }
+
+        Opened(_logger, service, window.Address, window.ExpiresAt, WindowReason.Restored);
+    }
+
+    public async Task<bool> CloseAsync(string service, IPAddress address, WindowReason reason, CancellationToken cancellationToken)
+    {
+        address = NetworkList.Normalize(address);
+        Entry? entry;
+        lock (_lock)
+        {
+            if (_windows.Remove((service, address), out entry))
+            {
+                entry.Timer.Dispose();
+            }
+        }
+
+        await _firewall.CloseAsync(service, address, cancellationToken);
+        if (entry is null)
+        {
+            return false;
+        }
+
+        WindowClosedLog(_logger, service, address, reason);
+        Closed?.Invoke(new WindowClosed(entry.Window, reason));
+        return true;
+    }
+
+    private async Task<AccessWindow> SetDeadlineAsync(string service, IPAddress address, WindowReason reason, TimeSpan length, CancellationToken cancellationToken)
+    {
+        address = NetworkList.Normalize(address);
+        var now = _time.GetUtcNow();
+        var max = ServiceOptions(service).MaxWindow;
+        AccessWindow window;
+        bool extended;
+        lock (_lock)
+        {
+            extended = _windows.TryGetValue((service, address), out var existing) && existing.Window.ExpiresAt > now;
+            var openedAt = extended ? existing!.Window.OpenedAt : now;
+            var deadline = Min(now + length, openedAt + max);
+            if (extended && deadline < existing!.Window.ExpiresAt)
+            {
+                deadline = existing.Window.ExpiresAt; // never shortens
+            }
+
+            var openedBy = extended ? existing!.Window.OpenedBy : reason;
+            window = new AccessWindow(service, address, openedAt, deadline, openedBy);
+            Replace(window);
+        }
+
+        await _firewall.OpenAsync(service, address, window.ExpiresAt - now, cancellationToken);
+        if (extended)
+        {
+            Extended(_logger, service, address, window.ExpiresAt, reason == WindowReason.Knock ? WindowReason.Reknock : reason);
+        }
+        else
+        {
+            Opened(_logger, service, address, window.ExpiresAt, reason);
+        }
+
+        return window;
+    }
+
+    private void Replace(AccessWindow window)
+    {
+        var key = (window.Service, window.Address);
+        if (_windows.Remove(key, out var old))
+        {
+            old.Timer.Dispose();
+        }
+
+        var due = window.ExpiresAt - _time.GetUtcNow();
+        var timer = _time.CreateTimer(_ => OnDeadline(window), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        _windows[key] = new Entry(window, timer);
+    }
+
+    private void OnDeadline(AccessWindow window)
+    {
+        lock (_lock)
+        {
+            if (!_windows.TryGetValue((window.Service, window.Address), out var current) || current.Window != window)
+            {
+                return; // moved or closed meanwhile
+            }
+        }
+
+        _ = RunLoggedAsync(CloseAsync(window.Service, window.Address, WindowReason.Deadline, CancellationToken.None));
+    }
+
+    private ServiceOptions ServiceOptions(string service) => service switch
+    {
+        ServiceNames.Ssh when _options.Ssh is not null => _options.Ssh,
+        _ => _options.Webmail,
+    };
+
+    private async Task RunLoggedAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception ex)
+        {
+            FirewallFailed(_logger, ex);
+        }
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var entry in _windows.Values)
+            {
+                entry.Timer.Dispose();
+            }
+        }
+    }
+
+    private sealed record Entry(AccessWindow Window, ITimer Timer);
+
+    [LoggerMessage(2000, LogLevel.Information, "Window of {Service} opened for {Address} until {ExpiresAt} ({Reason})")]
+    private static partial void Opened(ILogger logger, string service, IPAddress address, DateTimeOffset expiresAt, WindowReason reason);
+
+    [LoggerMessage(2001, LogLevel.Information, "Window of {Service} for {Address} extended until {ExpiresAt} ({Reason})")]
+    private static partial void Extended(ILogger logger, string service, IPAddress address, DateTimeOffset expiresAt, WindowReason reason);
+
+    [LoggerMessage(2002, LogLevel.Information, "Window of {Service} for {Address} closed ({Reason})")]
+    private static partial void WindowClosedLog(ILogger logger, string service, IPAddress address, WindowReason reason);
+
+    [LoggerMessage(2003, LogLevel.Error, "A firewall change failed; the window state may differ from the kernel until the next change")]
+    private static partial void FirewallFailed(ILogger logger, Exception exception);
+}
