@@ -12,23 +12,18 @@ internal static class WebKnockHostBuilderExtensions
     public static WebApplicationBuilder AddWebKnock(this WebApplicationBuilder builder)
     {
         builder.AddWebKnockConfiguration();
-        var options = builder.Configuration.GetSection(WebKnockOptions.SectionName).Get<WebKnockOptions>() ?? new WebKnockOptions();
-
         builder.Services.AddSingleton<IValidateOptions<WebKnockOptions>, WebKnockOptionsValidator>();
         builder.Services.AddOptions<WebKnockOptions>().Bind(builder.Configuration.GetSection(WebKnockOptions.SectionName)).ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        builder.AddWebKnockLogging(options);
+        builder.AddWebKnockLogging();
         builder.AddWebKnockKestrel();
         builder.Services
-            .AddKnocking(options)
+            .AddKnocking()
+            .AddNftablesFirewall()
             .AddAccessWindows()
-            .AddWebmail(options)
-            .AddWebKnockProxy(options);
-        if (options.Firewall.Backend == "Nftables")
-        {
-            builder.Services.AddNftablesFirewall();
-        }
+            .AddWebmail()
+            .AddWebKnockProxy();
 
         return builder;
     }
@@ -48,10 +43,11 @@ internal static class WebKnockHostBuilderExtensions
         builder.Configuration.AddCommandLine(Environment.GetCommandLineArgs().Skip(1).ToArray());
     }
 
-    private static void AddWebKnockLogging(this WebApplicationBuilder builder, WebKnockOptions options)
+    private static void AddWebKnockLogging(this WebApplicationBuilder builder)
     {
         builder.Services.AddSerilog((services, logger) =>
         {
+            var options = services.GetRequiredService<IOptions<WebKnockOptions>>().Value;
             logger.ReadFrom.Configuration(builder.Configuration)
                 .Enrich.FromLogContext()
                 .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using WebKnock.Configuration;
 using WebKnock.Firewall;
 using WebKnock.Firewall.InMemory;
@@ -7,21 +8,20 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 internal static class KnockingServiceCollectionExtensions
 {
-    /// <summary>The knock event hub, and for the in-memory backend the detector that plays the kernel's part.</summary>
-    public static IServiceCollection AddKnocking(this IServiceCollection services, WebKnockOptions options)
+    /// <summary>
+    /// The knock event hub, the in-memory detector that plays the kernel's part for the in-memory
+    /// backend, and the firewall chosen by <c>WebKnock:Firewall:Backend</c>.
+    /// </summary>
+    public static IServiceCollection AddKnocking(this IServiceCollection services)
     {
         services.TryAddSingleton<IKnockEventSink, KnockEventDispatcher>();
-        if (options.Firewall.Backend == "InMemory")
-        {
-            services.TryAddSingleton<InMemoryFirewall>();
-            services.TryAddSingleton<IFirewall>(sp => sp.GetRequiredService<InMemoryFirewall>());
-            services.TryAddSingleton<InMemoryKnockSensor>();
-            if (options.Firewall.LoopbackKnockListener)
-            {
-                services.AddHostedService<LoopbackKnockListener>();
-            }
-        }
-
+        services.TryAddSingleton<InMemoryFirewall>();
+        services.TryAddSingleton<InMemoryKnockSensor>();
+        services.AddHostedService<LoopbackKnockListener>();
+        services.TryAddSingleton<IFirewall>(sp =>
+            sp.GetRequiredService<IOptions<WebKnockOptions>>().Value.Firewall.Backend == "Nftables"
+                ? sp.GetRequiredService<NftablesFirewallFactory>().Create(sp)
+                : sp.GetRequiredService<InMemoryFirewall>());
         return services;
     }
 }

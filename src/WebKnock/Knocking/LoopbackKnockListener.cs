@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using WebKnock.Configuration;
 
 namespace WebKnock.Knocking;
 
@@ -8,10 +10,16 @@ namespace WebKnock.Knocking;
 /// pure SYN to that port. It is not stealthy (the ports answer) and sees only local clients; production
 /// uses the kernel rules and NFLOG.
 /// </summary>
-internal sealed partial class LoopbackKnockListener(InMemoryKnockSensor sensor, ILogger<LoopbackKnockListener> logger) : BackgroundService
+internal sealed partial class LoopbackKnockListener(InMemoryKnockSensor sensor, IOptions<WebKnockOptions> options, ILogger<LoopbackKnockListener> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var firewall = options.Value.Firewall;
+        if (!firewall.LoopbackKnockListener || firewall.Backend != "InMemory")
+        {
+            return;
+        }
+
         var listeners = new List<TcpListener>();
         try
         {

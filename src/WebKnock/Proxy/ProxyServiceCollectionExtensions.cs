@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
 using WebKnock.Configuration;
 using WebKnock.Proxy;
 using WebKnock.Proxy.Banner;
@@ -12,28 +14,23 @@ internal static class ProxyServiceCollectionExtensions
     public const string RouteId = "webmail";
 
     /// <summary>The gate, the banner, and YARP forwarding everything else to the webmail upstream.</summary>
-    public static IServiceCollection AddWebKnockProxy(this IServiceCollection services, WebKnockOptions options)
+    public static IServiceCollection AddWebKnockProxy(this IServiceCollection services)
     {
         services.TryAddSingleton<ClientAddressResolver>();
         services.TryAddSingleton<ConnectionRegistry>();
         services.TryAddSingleton<BannerRenderer>();
         services.TryAddSingleton<WebmailProxyMiddleware>();
-        services.AddAntiforgery(o =>
+        services.AddAntiforgery();
+        services.AddOptions<AntiforgeryOptions>().Configure<IOptions<WebKnockOptions>>((o, webknock) =>
         {
             o.HeaderName = GatewayEndpoints.TokenHeader;
             o.Cookie.Name = ".webknock.af";
-            o.Cookie.Path = options.PathPrefix; // never sent to, nor seen by, the upstream
+            o.Cookie.Path = webknock.Value.PathPrefix; // never sent to, nor seen by, the upstream
             o.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
         });
 
-        var route = new RouteConfig { RouteId = RouteId, ClusterId = RouteId, Match = new RouteMatch { Path = "{**catch-all}" } };
-        var cluster = new ClusterConfig
-        {
-            ClusterId = RouteId,
-            Destinations = new Dictionary<string, DestinationConfig> { ["upstream"] = new() { Address = options.Upstream.Url } },
-        };
+        services.AddSingleton<IProxyConfigProvider>(sp => UpstreamConfig(sp.GetRequiredService<IOptions<WebKnockOptions>>().Value.Upstream));
         services.AddReverseProxy()
-            .LoadFromMemory([route], [cluster])
             .AddTransforms(context =>
             {
                 // The upstream learns the real client, as the gate resolved it, never a client's own header.
@@ -48,5 +45,16 @@ internal static class ProxyServiceCollectionExtensions
                 });
             });
         return services;
+    }
+
+    private static InMemoryConfigProvider UpstreamConfig(UpstreamOptions upstream)
+    {
+        var route = new RouteConfig { RouteId = RouteId, ClusterId = RouteId, Match = new RouteMatch { Path = "{**catch-all}" } };
+        var cluster = new ClusterConfig
+        {
+            ClusterId = RouteId,
+            Destinations = new Dictionary<string, DestinationConfig> { ["upstream"] = new() { Address = upstream.Url } },
+        };
+        return new InMemoryConfigProvider([route], [cluster]);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using WebKnock.Configuration;
 using WebKnock.Webmail;
 
@@ -6,9 +7,13 @@ namespace Microsoft.Extensions.DependencyInjection;
 internal static class WebmailServiceCollectionExtensions
 {
     /// <summary>The webmail profile chosen in configuration, the session tracker and its sweeper.</summary>
-    public static IServiceCollection AddWebmail(this IServiceCollection services, WebKnockOptions options)
+    public static IServiceCollection AddWebmail(this IServiceCollection services)
     {
-        services.TryAddSingleton(_ => WebmailProfiles.Create(options.Upstream.Profile, options.Upstream.SessionCookie));
+        services.TryAddSingleton(sp =>
+        {
+            var upstream = sp.GetRequiredService<IOptions<WebKnockOptions>>().Value.Upstream;
+            return WebmailProfiles.Create(upstream.Profile, upstream.SessionCookie);
+        });
         services.TryAddSingleton<SessionTracker>();
         services.TryAddSingleton<WebmailSessions>();
         services.AddHostedService<SessionSweeper>();
