@@ -20,6 +20,7 @@ internal sealed class RewritingBodyFeature : IHttpResponseBodyFeature, IAsyncDis
     private PipeWriter? _writer;
     private BodyTransform? _transform; // null: pass through
     private bool _decided;
+    private bool _startPending; // a transform was chosen and the server's response not started yet
     private bool _finished;
 
     public RewritingBodyFeature(HttpContext context, IHttpResponseBodyFeature inner, Func<HttpContext, BodyPlan> planner)
@@ -42,6 +43,7 @@ internal sealed class RewritingBodyFeature : IHttpResponseBodyFeature, IAsyncDis
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         Decide(hasBody: true);
+        _startPending = false;
         await _inner.StartAsync(cancellationToken);
     }
 
@@ -165,15 +167,15 @@ internal sealed class RewritingBodyFeature : IHttpResponseBodyFeature, IAsyncDis
 
     private ValueTask BeginBodyAsync(CancellationToken cancellationToken)
     {
-        if (_decided)
+        Decide(hasBody: true);
+        if (!_startPending)
         {
             return ValueTask.CompletedTask;
         }
 
-        Decide(hasBody: true);
-
         // Rewritten output may be held back a while: start the response now, as the caller expects.
-        return _transform is null ? ValueTask.CompletedTask : new ValueTask(_inner.StartAsync(cancellationToken));
+        _startPending = false;
+        return new ValueTask(_inner.StartAsync(cancellationToken));
     }
 
     private void Decide(bool hasBody)
@@ -192,6 +194,7 @@ internal sealed class RewritingBodyFeature : IHttpResponseBodyFeature, IAsyncDis
 
         RewriteEligibility.PrepareHeaders(_context.Response, plan, coding);
         _transform = new BodyTransform(plan, coding, _inner.Writer, _context.RequestAborted);
+        _startPending = true;
     }
 
     private void EnsureSynchronousIOAllowed()

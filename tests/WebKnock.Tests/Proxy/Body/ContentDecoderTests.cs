@@ -54,6 +54,21 @@ public class ContentDecoderTests
         Assert.Equal(original, decoded.ToArray());
     }
 
+    [Theory]
+    [InlineData("Gzip")]
+    [InlineData("Deflate")]
+    [InlineData("Brotli")]
+    public async Task Empty_input_decodes_to_nothing(string coding)
+    {
+        int blocks = 0;
+        await using var decoder = new ContentDecoder(
+            Enum.Parse<ContentCoding>(coding), (_, _) => { blocks++; return ValueTask.CompletedTask; }, CancellationToken.None);
+
+        await decoder.CompleteAsync();
+
+        Assert.Equal(0, blocks);
+    }
+
     [Fact]
     public async Task Corrupt_input_fails_the_writer()
     {
