@@ -42,6 +42,35 @@ internal sealed class BodyTransform : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes a file range through the transform, as a server's send-file fallback would.</summary>
+    public async Task WriteFileAsync(string path, long offset, long? count, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(
+            path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, file.Length);
+        file.Seek(offset, SeekOrigin.Begin);
+        long remaining = count ?? file.Length - offset;
+        byte[] block = ArrayPool<byte>.Shared.Rent(SliceSize);
+        try
+        {
+            while (remaining > 0)
+            {
+                int read = await file.ReadAsync(block.AsMemory(0, (int)Math.Min(SliceSize, remaining)), cancellationToken);
+                if (read == 0)
+                {
+                    throw new EndOfStreamException($"The file ended {remaining} bytes before the requested range.");
+                }
+
+                await WriteAsync(block.AsMemory(0, read), cancellationToken);
+                remaining -= read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
+        }
+    }
+
     /// <summary>Ends the body: drains the decoder and releases (with the injection) what was held.</summary>
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)
     {

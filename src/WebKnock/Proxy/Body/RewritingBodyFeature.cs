@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -11,8 +10,6 @@ namespace WebKnock.Proxy.Body;
 /// </summary>
 internal sealed class RewritingBodyFeature : IHttpResponseBodyFeature, IAsyncDisposable
 {
-    private const int FileBlockSize = 16 * 1024;
-
     private readonly HttpContext _context;
     private readonly IHttpResponseBodyFeature _inner;
     private readonly Func<HttpContext, BodyPlan> _planner;
@@ -56,30 +53,7 @@ internal sealed class RewritingBodyFeature : IHttpResponseBodyFeature, IAsyncDis
             return;
         }
 
-        await using var file = new FileStream(
-            path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, file.Length);
-        file.Seek(offset, SeekOrigin.Begin);
-        long remaining = count ?? file.Length - offset;
-        byte[] block = ArrayPool<byte>.Shared.Rent(FileBlockSize);
-        try
-        {
-            while (remaining > 0)
-            {
-                int read = await file.ReadAsync(block.AsMemory(0, (int)Math.Min(FileBlockSize, remaining)), cancellationToken);
-                if (read == 0)
-                {
-                    throw new EndOfStreamException($"The file ended {remaining} bytes before the requested range.");
-                }
-
-                await _transform.WriteAsync(block.AsMemory(0, read), cancellationToken);
-                remaining -= read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(block);
-        }
+        await _transform.WriteFileAsync(path, offset, count, cancellationToken);
     }
 
     public async Task CompleteAsync()

@@ -159,7 +159,7 @@ public class RewritingBodyFeatureTests
     public async Task Disable_buffering_reaches_the_server()
     {
         var pipeline = new BodyPipeline();
-        var server = new RecordingFeature(pipeline.ServerFeature);
+        var server = new RecordingBodyFeature(pipeline.ServerFeature);
         pipeline.Context.Features.Set<IHttpResponseBodyFeature>(server);
 
         await pipeline.RunAsync(Inject, Writes(Page, 8, r => r.HttpContext.Features.Get<IHttpResponseBodyFeature>()!.DisableBuffering()));
@@ -175,7 +175,7 @@ public class RewritingBodyFeatureTests
     public async Task First_write_starts_the_server_response_even_when_everything_is_held(string how)
     {
         var pipeline = new BodyPipeline();
-        var server = new RecordingFeature(pipeline.ServerFeature);
+        var server = new RecordingBodyFeature(pipeline.ServerFeature);
         pipeline.Context.Features.Set<IHttpResponseBodyFeature>(server);
 
         await pipeline.RunAsync(Inject, async context =>
@@ -199,34 +199,5 @@ public class RewritingBodyFeatureTests
         });
 
         Assert.Equal(Banner + "</body>", pipeline.Text);
-    }
-
-    private sealed class BodyControl : IHttpBodyControlFeature
-    {
-        public bool AllowSynchronousIO { get; set; }
-    }
-
-    private sealed class RecordingFeature(IHttpResponseBodyFeature inner) : IHttpResponseBodyFeature
-    {
-        public bool BufferingDisabled { get; private set; }
-
-        public int Starts { get; private set; }
-
-        public Stream Stream => inner.Stream;
-
-        public System.IO.Pipelines.PipeWriter Writer => inner.Writer;
-
-        public void DisableBuffering() => BufferingDisabled = true;
-
-        public Task StartAsync(CancellationToken cancellationToken = default)
-        {
-            Starts++;
-            return inner.StartAsync(cancellationToken);
-        }
-
-        public Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default) =>
-            inner.SendFileAsync(path, offset, count, cancellationToken);
-
-        public Task CompleteAsync() => inner.CompleteAsync();
     }
 }
