@@ -15,8 +15,8 @@ internal sealed class ContentDecoder : IAsyncDisposable
     private const int BlockSize = 16 * 1024;
 
     private readonly Pipe _pipe = new(new PipeOptions(
-        pauseWriterThreshold: 64 * 1024,
-        resumeWriterThreshold: 32 * 1024,
+        pauseWriterThreshold: 32 * 1024,
+        resumeWriterThreshold: 16 * 1024,
         useSynchronizationContext: false));
 
     private readonly Task _pump;

@@ -21,6 +21,7 @@ internal sealed class TagInjector
     private const int NameLength = 6;
     private const int MaxWhitespace = 64;
     private const int MaxTagLength = NameLength + MaxWhitespace + 1;
+    private const int InitialHold = 1024;
 
     private readonly byte[] _injection;
     private readonly int _holdLimit;
@@ -173,7 +174,15 @@ internal sealed class TagInjector
 
     private void Hold(ReadOnlySpan<byte> bytes)
     {
-        _held ??= new byte[_holdLimit];
+        // Usually only "</body></html>" and a newline follow: grow towards the limit only when needed.
+        int needed = _heldLength + bytes.Length;
+        if (_held is null || _held.Length < needed)
+        {
+            var larger = new byte[Math.Min(_holdLimit, Math.Max(needed, Math.Max(InitialHold, 2 * (_held?.Length ?? 0))))];
+            _held.AsSpan(0, _heldLength).CopyTo(larger);
+            _held = larger;
+        }
+
         bytes.CopyTo(_held.AsSpan(_heldLength));
         _heldLength += bytes.Length;
         Track();

@@ -117,6 +117,21 @@ public class TagInjectorTests
         Assert.InRange(injector.MaxHeldBytes, 1, 128);
     }
 
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(5000)]
+    [InlineData(60_000)]
+    public void Tags_apart_by_less_than_the_limit_inject_before_the_last(int gap)
+    {
+        var filler = new string('z', gap);
+        var input = "a</body>" + filler + "</body>" + filler;
+
+        var result = Run(input.Chunk(777).Select(c => new string(c)).ToArray());
+
+        Assert.Equal("a</body>" + filler + Banner + "</body>" + filler, result.Text);
+        Assert.InRange(result.Injector.MaxHeldBytes, gap, TagInjector.DefaultHoldLimit);
+    }
+
     [Fact]
     public void Large_document_with_many_tags_keeps_the_hold_bounded()
     {
