@@ -22,7 +22,7 @@ internal sealed class NftWriter : IAsyncDisposable
     {
     }
 
-    public NftWriter(Func<NftContext> contextFactory)
+    internal NftWriter(Func<NftContext> contextFactory)
     {
         _contextFactory = contextFactory;
         _loop = Task.Run(RunLoopAsync);

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using WebKnock.Firewall;
+using WebKnock.Firewall.Nftables;
+using WebKnock.Knocking.Nflog;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class NftablesServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the nftables firewall (libnftables in-process) as <see cref="IFirewall"/>, the NFLOG reader that
+    /// turns the kernel's knock events into <c>KnockEvent</c>s for the registered <c>IKnockEventSink</c>, and the
+    /// watchdog that reloads WebKnock's table when something flushed it. Options: <c>WebKnock:Firewall:Nftables</c>,
+    /// validated at start. The watchdog puts back the windows of a
+    /// <c>Func&lt;IEnumerable&lt;(string Service, IPAddress Address, TimeSpan Remaining)&gt;&gt;</c> if one is registered.
+    /// </summary>
+    public static IServiceCollection AddNftablesFirewall(this IServiceCollection services)
+    {
+        services.AddOptions<NftablesOptions>()
+            .BindConfiguration(NftablesOptions.SectionName)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NftablesOptions>, NftablesOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<NftWriter>();
+        services.TryAddSingleton<NftablesFirewall>();
+        services.TryAddSingleton<IFirewall>(sp => sp.GetRequiredService<NftablesFirewall>());
+        services.TryAddSingleton<NflogKnockSource>();
+        services.TryAddSingleton<TableWatchdog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, NflogKnockSource>(sp => sp.GetRequiredService<NflogKnockSource>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TableWatchdog>(sp => sp.GetRequiredService<TableWatchdog>()));
+        return services;
+    }
+}
