@@ -12,7 +12,7 @@ public sealed class FirewallScenario : IAsyncDisposable
     public const string Webmail = "webmail";
     public static readonly int[] Knock = [7000, 8000, 9000];
 
-    private FirewallScenario(TestNetwork network, Agent agent)
+    private FirewallScenario(TestNetwork network, AgentProcess agent)
     {
         Network = network;
         Agent = agent;
@@ -20,7 +20,7 @@ public sealed class FirewallScenario : IAsyncDisposable
 
     public TestNetwork Network { get; }
 
-    public Agent Agent { get; }
+    public AgentProcess Agent { get; }
 
     public NetworkNamespace Server => Network.Server;
 
@@ -44,7 +44,7 @@ public sealed class FirewallScenario : IAsyncDisposable
         var network = await TestNetwork.CreateAsync(clients);
         try
         {
-            var agent = await Agent.StartAsync(network.Server, config ?? DefaultConfig());
+            var agent = await AgentProcess.StartAsync(network.Server, config ?? DefaultConfig());
             var scenario = new FirewallScenario(network, agent);
             await agent.SendAsync("init");
             if (reader)
@@ -74,7 +74,7 @@ public sealed class FirewallScenario : IAsyncDisposable
     public async Task KnockAsync(TestNetwork.Client client, IEnumerable<int> ports, bool v6 = false, int gapMs = 100)
     {
         var target = v6 ? TestNetwork.ServerV6 : TestNetwork.ServerV4;
-        (await Agent.RunToolAsync(client.Namespace, "knock", target.ToString(), string.Join(',', ports), gapMs.ToString(CultureInfo.InvariantCulture)))
+        (await AgentProcess.RunToolAsync(client.Namespace, "knock", target.ToString(), string.Join(',', ports), gapMs.ToString(CultureInfo.InvariantCulture)))
             .ThrowIfFailed("knock");
     }
 
@@ -82,7 +82,7 @@ public sealed class FirewallScenario : IAsyncDisposable
     public async Task<bool> CanConnectAsync(TestNetwork.Client client, int port, bool v6 = false, int timeoutMs = 1500)
     {
         var target = v6 ? TestNetwork.ServerV6 : TestNetwork.ServerV4;
-        var result = await Agent.RunToolAsync(client.Namespace, "connect", target.ToString(), port.ToString(CultureInfo.InvariantCulture), timeoutMs.ToString(CultureInfo.InvariantCulture));
+        var result = await AgentProcess.RunToolAsync(client.Namespace, "connect", target.ToString(), port.ToString(CultureInfo.InvariantCulture), timeoutMs.ToString(CultureInfo.InvariantCulture));
         return result.ExitCode == 0;
     }
 

@@ -9,7 +9,7 @@ namespace WebKnock.NetworkTests.Infrastructure;
 /// Drives this assembly running as an agent inside a namespace (see <see cref="FirewallAgent"/>), and runs the
 /// client tools from client namespaces.
 /// </summary>
-public sealed class Agent : IAsyncDisposable
+public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Channel<string> _replies = Channel.CreateUnbounded<string>();
@@ -17,7 +17,7 @@ public sealed class Agent : IAsyncDisposable
     private readonly Task _pump;
     private readonly ConcurrentQueue<string> _log = new();
 
-    private Agent(Process process, string configPath)
+    private AgentProcess(Process process, string configPath)
     {
         _process = process;
         _configPath = configPath;
@@ -37,10 +37,10 @@ public sealed class Agent : IAsyncDisposable
     /// <summary>The agent's own log (stderr), for failure messages.</summary>
     public string Log => string.Join('\n', _log);
 
-    public static async Task<Agent> StartAsync(NetworkNamespace ns, AgentConfig config)
+    public static async Task<AgentProcess> StartAsync(NetworkNamespace ns, AgentConfig config)
     {
         var path = config.Save();
-        var agent = new Agent(ns.Start([.. DotnetCommand(), "agent", path]), path);
+        var agent = new AgentProcess(ns.Start([.. DotnetCommand(), "agent", path]), path);
         var ready = await agent.ReadReplyAsync(TimeSpan.FromSeconds(60));
         if (ready != "ready")
         {
@@ -124,7 +124,7 @@ public sealed class Agent : IAsyncDisposable
             host = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : Shell.Which("dotnet") ?? "dotnet";
         }
 
-        return [host, typeof(Agent).Assembly.Location];
+        return [host, typeof(AgentProcess).Assembly.Location];
     }
 
     public async ValueTask DisposeAsync()
