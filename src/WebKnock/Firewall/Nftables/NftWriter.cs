@@ -8,7 +8,7 @@ namespace WebKnock.Firewall.Nftables;
 /// together run as one buffer (one transaction, one netlink round trip); if that batch fails, each change
 /// runs alone so that only the faulty one fails.
 /// </summary>
-internal sealed class NftWriter : IAsyncDisposable
+internal sealed class NftWriter : IAsyncDisposable, IDisposable
 {
     private const int MaxBatch = 1000;
 
@@ -142,6 +142,13 @@ internal sealed class NftWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _context?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _loop.GetAwaiter().GetResult();
         _context?.Dispose();
     }
 
