@@ -98,8 +98,20 @@ public sealed class KernelKnockTests(ITestOutputHelper output)
         var kept = AgentProcess.RunToolAsync(a.Namespace, "connect", TestNetwork.ServerV4.ToString(), "443", "2000", "1000");
         Assert.Equal(0, (await kept).ExitCode);
 
-        var cut = AgentProcess.RunToolAsync(a.Namespace, "connect", TestNetwork.ServerV4.ToString(), "443", "2000", "1500");
-        await Task.Delay(700);
+        var cut = AgentProcess.RunToolAsync(a.Namespace, "connect", TestNetwork.ServerV4.ToString(), "443", "5000", "4000");
+        // Close only once the connection is established (process start-up is slow on a loaded machine).
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < until)
+        {
+            var established = await scenario.Server.TryExecAsync("ss", "-Htn", "state", "established", "( sport = :443 )");
+            if (established.Output.Contains(a.V4.ToString(), StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
         await scenario.Agent.SendAsync($"close webmail {a.V4}");
         var result = await cut;
         output.WriteLine(result.Output);

@@ -17,7 +17,9 @@ public sealed class NftablesServiceCollectionExtensionsTests
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
         services.Configure<WebKnockOptions>(configuration.GetSection(WebKnockOptions.SectionName));
+        services.PostConfigure<WebKnockOptions>(o => o.ApplyDefaults());
         services.AddSingleton<IKnockEventSink, NullSink>();
+        services.AddKnocking();
         services.AddNftablesFirewall();
         return services.BuildServiceProvider();
     }
@@ -27,19 +29,31 @@ public sealed class NftablesServiceCollectionExtensionsTests
     {
         var services = new ServiceCollection().AddNftablesFirewall().AddNftablesFirewall();
 
-        Assert.Single(services, d => d.ServiceType == typeof(IFirewall));
-        Assert.Equal(2, services.Count(d => d.ServiceType == typeof(IHostedService)));
+        Assert.Single(services, d => d.ServiceType == typeof(NftablesFirewallFactory));
+        Assert.Single(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(NftablesBackgroundServices));
+    }
+
+    [Fact]
+    public async Task With_the_in_memory_backend_nothing_of_the_kernel_runs()
+    {
+        using var provider = Build(new() { ["WebKnock:Firewall:Backend"] = "InMemory" });
+
+        Assert.IsType<WebKnock.Firewall.InMemory.InMemoryFirewall>(provider.GetRequiredService<IFirewall>());
+        var kernel = provider.GetServices<IHostedService>().OfType<NftablesBackgroundServices>().Single();
+        await kernel.StartAsync(CancellationToken.None);
+        Assert.False(provider.GetRequiredService<NflogKnockSource>().Listening.IsCompleted);
+        await kernel.StopAsync(CancellationToken.None);
     }
 
     [Fact]
     public void Resolves_without_touching_the_kernel()
     {
-        using var provider = Build(new() { ["WebKnock:Firewall:Nftables:ScanThreshold"] = "7" });
+        using var provider = Build(new() { ["WebKnock:Firewall:Backend"] = "Nftables", ["WebKnock:Firewall:Nftables:ScanThreshold"] = "7" });
 
         Assert.IsType<NftablesFirewall>(provider.GetRequiredService<IFirewall>());
         Assert.Same(provider.GetRequiredService<NftablesFirewall>(), provider.GetRequiredService<IFirewall>());
-        Assert.Contains(provider.GetServices<IHostedService>(), s => s is NflogKnockSource);
-        Assert.Contains(provider.GetServices<IHostedService>(), s => s is TableWatchdog);
+        Assert.Contains(provider.GetServices<IHostedService>(), s => s is NftablesBackgroundServices);
+        Assert.NotNull(provider.GetRequiredService<TableWatchdog>());
         Assert.Equal(7, provider.GetRequiredService<IOptions<NftablesOptions>>().Value.ScanThreshold);
     }
 

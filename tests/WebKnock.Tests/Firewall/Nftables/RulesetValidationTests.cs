@@ -7,7 +7,7 @@ public sealed class RulesetValidationTests
     [Fact]
     public void Default_options_are_valid()
     {
-        Assert.Empty(RulesetValidation.Validate(new WebKnockOptions(), new NftablesOptions()));
+        Assert.Empty(RulesetValidation.Validate(new WebKnockOptions().ApplyDefaults(), new NftablesOptions()));
         Assert.Empty(RulesetValidation.Validate(RulesetBuilderTests.Options(), new NftablesOptions()));
     }
 

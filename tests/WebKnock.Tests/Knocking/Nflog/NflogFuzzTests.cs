@@ -15,7 +15,7 @@ public sealed class NflogFuzzTests
     {
         var random = new Random(7300);
         var sink = new ListSink();
-        var source = new NflogKnockSource(sink, Options.Create(new WebKnockOptions()), TimeProvider.System, NullLogger<NflogKnockSource>.Instance);
+        var source = new NflogKnockSource(sink, Options.Create(new WebKnockOptions().ApplyDefaults()), TimeProvider.System, NullLogger<NflogKnockSource>.Instance);
         var seeds = Seeds();
         var watch = Stopwatch.StartNew();
         var parsed = 0;
@@ -48,7 +48,7 @@ public sealed class NflogFuzzTests
     public void Valid_seeds_are_published()
     {
         var sink = new ListSink();
-        var source = new NflogKnockSource(sink, Options.Create(new WebKnockOptions()), TimeProvider.System, NullLogger<NflogKnockSource>.Instance);
+        var source = new NflogKnockSource(sink, Options.Create(new WebKnockOptions().ApplyDefaults()), TimeProvider.System, NullLogger<NflogKnockSource>.Instance);
 
         foreach (var seed in Seeds())
         {
