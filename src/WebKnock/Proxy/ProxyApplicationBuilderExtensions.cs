@@ -13,7 +13,15 @@ internal static class ProxyApplicationBuilderExtensions
     {
         var connections = app.Services.GetRequiredService<ConnectionRegistry>();
         var windows = app.Services.GetRequiredService<WebKnock.Windows.AccessWindowManager>();
-        windows.Closed += closed => connections.AbortAll(closed.Window.Address, $"window closed: {closed.Reason}");
+        windows.Closed += closed =>
+        {
+            // Only the webmail's window guards Kestrel's connections; an SSH window closing (one minute after its
+            // knock, by design) must not cut the same address's webmail.
+            if (closed.Window.Service == WebKnock.Knocking.ServiceNames.Webmail)
+            {
+                connections.AbortAll(closed.Window.Address, $"window closed: {closed.Reason}");
+            }
+        };
         app.UseMiddleware<GateMiddleware>();
         return app;
     }
