@@ -26,7 +26,7 @@ internal static class ProxyApplicationBuilderExtensions
         return app;
     }
 
-    /// <summary>The gateway's files and endpoints under its prefix, then the proxy for everything else.</summary>
+    /// <summary>The gateway's files and endpoints under its prefix, then the proxy for everything else (after the gate).</summary>
     public static WebApplication MapWebKnock(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<WebKnockOptions>>().Value;
@@ -40,6 +40,9 @@ internal static class ProxyApplicationBuilderExtensions
             });
         }
 
+        // Routing after the files: left to WebApplication, routing runs first of all, the catch-all under the
+        // prefix (404) is matched for every file, and the static file middleware steps aside for a matched endpoint.
+        app.UseRouting();
         app.MapGatewayEndpoints(options.PathPrefix);
         var webmail = app.Services.GetRequiredService<WebmailProxyMiddleware>();
         app.MapReverseProxy(pipeline => pipeline.Use(next => context => webmail.InvokeAsync(context, next)));
