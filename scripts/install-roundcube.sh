@@ -23,7 +23,7 @@ case "$port" in ''|*[!0-9]*) fail "ROUNDCUBE_PORT must be a port number, not '$p
 case "$lifetime" in ''|*[!0-9]*) fail "ROUNDCUBE_SESSION_LIFETIME must be whole minutes, not '$lifetime'" ;; esac
 
 # 1. Packages. debconf answers first, so roundcube-core sets up SQLite and its Apache conf unasked.
-packages=(roundcube roundcube-core roundcube-sqlite3 dovecot-imapd apache2 libapache2-mod-php debconf-utils)
+packages=(roundcube roundcube-core roundcube-sqlite3 dovecot-imapd apache2 libapache2-mod-php)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -32,9 +32,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} (about a minute)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null || fail "apt-get update failed (no package repository reachable?)"
-  if ! dpkg-query -W -f='${Status}' debconf-utils 2>/dev/null | grep -q "install ok installed"; then
-    apt-get install -y -q --no-install-recommends debconf-utils </dev/null >/dev/null
-  fi
   debconf-set-selections <<'EOF'
 roundcube-core roundcube/dbconfig-install boolean true
 roundcube-core roundcube/database-type select sqlite3
@@ -43,13 +40,16 @@ roundcube-core roundcube/restart-webserver boolean false
 roundcube-core roundcube/hosts string localhost:143
 EOF
   # Services must not start on their default ports (80, 143 on every address) before they are configured.
-  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-  chmod 755 /usr/sbin/policy-rc.d
+  # A policy-rc.d already there (as in container images) is left as it is.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   set +e
   apt-get install -y -q --no-install-recommends roundcube roundcube-sqlite3 dovecot-imapd apache2 libapache2-mod-php </dev/null >/tmp/install-roundcube-apt.log 2>&1
   rc=$?
   set -e
-  rm -f /usr/sbin/policy-rc.d
   [ $rc -eq 0 ] || { tail -n 20 /tmp/install-roundcube-apt.log >&2; fail "apt-get install exited $rc (log: /tmp/install-roundcube-apt.log)"; }
   say "packages installed"
 else
