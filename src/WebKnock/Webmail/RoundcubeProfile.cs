@@ -141,6 +141,8 @@ internal sealed class RoundcubeProfile(string sessionCookie) : IWebmailProfile
         var auth = SetCookies.LastValue(response.Headers.SetCookie, AuthCookie);
         if (request.Kind == WebmailRequestKind.LoginAttempt)
         {
+            // A valid login post also kills a session the browser still held (index.php's kill_session);
+            // one answer gives one outcome here, so that old session is left to idle out.
             var newSession = SetCookies.LastValue(response.Headers.SetCookie, SessionCookie);
             var location = response.Headers.Location.ToString();
             var succeeded = response.StatusCode is 302 or 303
