@@ -184,4 +184,16 @@ public sealed class RoundcubeSessionTests : IAsyncLifetime
         var adopted = Assert.Single(_gw.Sessions.Tracker.ForAddress(IPAddress.Parse(Nat)));
         Assert.Equal(alice.SessionId, adopted.Id);
     }
+
+    [RoundcubeFact]
+    public async Task Made_up_session_cookies_are_not_adopted()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, RoundcubeBrowser.Base + "?_task=mail");
+        request.Headers.Accept.ParseAdd("text/html");
+        request.Headers.Add("Cookie", "roundcube_sessid=forged0123456789abcdefghij; roundcube_sessauth=forged-1795601400");
+        using var response = await _gw.Client(Nat).SendAsync(request);
+
+        Assert.Contains("\"task\":\"login\"", await response.TextAsync());
+        Assert.Equal(0, Live);
+    }
 }
