@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The quick start. As root on Debian 12: a real Roundcube (user alice / alice-pw) behind WebKnock with
-# the nftables backend, and a client network namespace "wkdemo" (192.0.2.2, 2001:db8:77::2) to knock
-# and browse from; the gateway listens on 192.0.2.1:443 and [2001:db8:77::1]:443 and runs in the
-# background. It prints what to type. "scripts/run.sh down" takes it all away again.
+# the nftables backend, and a client network namespace "wkdemo" (198.51.100.2, 2001:db8:77::2) to knock
+# and browse from; the gateway listens on 198.51.100.1:443 and [2001:db8:77::1]:443 and runs in the
+# background. It prints what to type. (198.51.100.0/24 is used because CI machines may already use
+# 192.0.2.0/24 on their own interface.) "scripts/run.sh down" takes it all away again.
 # Without root: the in-memory backend, the development knock listener on 127.0.0.1 and the
 # SquirrelMail fixture as the webmail, in the foreground.
 set -euo pipefail
@@ -81,19 +82,19 @@ build
 down >/dev/null 2>&1 || true
 mkdir -p "$state"
 
-say "client namespace $ns: 192.0.2.2 and 2001:db8:77::2, gateway side 192.0.2.1 and 2001:db8:77::1"
+say "client namespace $ns: 198.51.100.2 and 2001:db8:77::2, gateway side 198.51.100.1 and 2001:db8:77::1"
 ip netns add "$ns"
 ip link add wkdemo-h type veth peer name wkdemo-c
 ip link set wkdemo-c netns "$ns"
-ip addr add 192.0.2.1/24 dev wkdemo-h
+ip addr add 198.51.100.1/24 dev wkdemo-h
 ip -6 addr add 2001:db8:77::1/64 dev wkdemo-h nodad
 ip link set wkdemo-h up
-ip -n "$ns" addr add 192.0.2.2/24 dev wkdemo-c
+ip -n "$ns" addr add 198.51.100.2/24 dev wkdemo-c
 ip -n "$ns" -6 addr add 2001:db8:77::2/64 dev wkdemo-c nodad
 ip -n "$ns" link set wkdemo-c up
 ip -n "$ns" link set lo up
 
-cert "$state/tls" "IP:192.0.2.1,IP:2001:db8:77::1"
+cert "$state/tls" "IP:198.51.100.1,IP:2001:db8:77::1"
 say "starting the gateway (log: $state/gateway.log)"
 (
   cd "$(dirname "$gateway")"
@@ -103,7 +104,7 @@ say "starting the gateway (log: $state/gateway.log)"
     --WebKnock:Upstream:Profile=Roundcube \
     --WebKnock:Upstream:Url=http://127.0.0.1:8080/ \
     --WebKnock:LogFile="$state/webknock-.json" \
-    --Kestrel:Endpoints:Https:Url=https://192.0.2.1:443 \
+    --Kestrel:Endpoints:Https:Url=https://198.51.100.1:443 \
     --Kestrel:Endpoints:Https6:Url="https://[2001:db8:77::1]:443" \
     --Kestrel:Endpoints:Https6:Certificate:Path="$state/tls/fullchain.pem" \
     --Kestrel:Endpoints:Https6:Certificate:KeyPath="$state/tls/privkey.pem" \
@@ -114,7 +115,7 @@ say "starting the gateway (log: $state/gateway.log)"
 )
 
 for _ in $(seq 1 100); do
-  if nft list table inet webknock_demo >/dev/null 2>&1 && ss -Htln 'sport = :443' | grep -q 192.0.2.1; then
+  if nft list table inet webknock_demo >/dev/null 2>&1 && ss -Htln 'sport = :443' | grep -q 198.51.100.1; then
     break
   fi
   kill -0 "$(cat "$state/gateway.pid")" 2>/dev/null || { tail -n 30 "$state/gateway.log" >&2; say "the gateway did not start"; exit 1; }
@@ -123,14 +124,14 @@ done
 
 cat <<TXT
 
-== WebKnock guards Roundcube on https://192.0.2.1/roundcube/ (nftables table inet webknock_demo)
+== WebKnock guards Roundcube on https://198.51.100.1/roundcube/ (nftables table inet webknock_demo)
    From the client namespace, before knocking nothing answers:
-     ip netns exec $ns curl -k -m 3 https://192.0.2.1/roundcube/
+     ip netns exec $ns curl -k -m 3 https://198.51.100.1/roundcube/
    Knock (7000, 9000, 8000), then browse:
-     ip netns exec $ns dotnet $gateway knock 192.0.2.1
-     ip netns exec $ns curl -k https://192.0.2.1/roundcube/
+     ip netns exec $ns dotnet $gateway knock 198.51.100.1
+     ip netns exec $ns curl -k https://198.51.100.1/roundcube/
    Or with a browser inside the namespace (user alice, password alice-pw):
-     ip netns exec $ns chromium --no-sandbox --user-data-dir=/tmp/wkdemo-browser https://192.0.2.1/roundcube/
+     ip netns exec $ns chromium --no-sandbox --user-data-dir=/tmp/wkdemo-browser https://198.51.100.1/roundcube/
    See the kernel's view and the gateway's log:
      nft list table inet webknock_demo
      tail -f $state/gateway.log
