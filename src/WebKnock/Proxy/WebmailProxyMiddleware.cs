@@ -43,7 +43,10 @@ internal sealed class WebmailProxyMiddleware(
         var aborted = false;
         try
         {
-            body = await ResponseBodyRewriter.InvokeAsync(context, Plan, next);
+            // Nothing to inject or watch: the body goes through without a wrapper at all.
+            body = injection is null && watchMarker is null
+                ? await PassThroughAsync(context, next)
+                : await ResponseBodyRewriter.InvokeAsync(context, Plan, next);
         }
         catch (Exception ex) when (context.RequestAborted.IsCancellationRequested || ex is IOException or OperationCanceledException)
         {
@@ -84,6 +87,12 @@ internal sealed class WebmailProxyMiddleware(
                 sessions.SessionAlive(address, outcome.SessionId!);
                 break;
         }
+    }
+
+    private static async Task<BodyOutcome> PassThroughAsync(HttpContext context, RequestDelegate next)
+    {
+        await next(context);
+        return new BodyOutcome();
     }
 
     private Task<byte[]> RenderBannerAsync(System.Net.IPAddress address)
