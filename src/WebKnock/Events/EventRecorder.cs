@@ -25,7 +25,7 @@ internal sealed partial class EventRecorder : IEventRecorder
         _channel = Channel.CreateBounded<GatewayEvent>(new BoundedChannelOptions(o.ChannelCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // with TryWrite: refuse rather than evict
-            SingleReader = true,
+            SingleReader = false, // the writer's loop, and its final drain when the host stops
             SingleWriter = false,
         });
         _time = time;

@@ -19,6 +19,7 @@ internal sealed partial class EventWriter : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<EventWriter> _logger;
     private readonly int _batchSize;
+    private readonly List<GatewayEvent> _batch;
     private long _written;
     private long _lost;
 
@@ -30,6 +31,7 @@ internal sealed partial class EventWriter : BackgroundService
         _time = time;
         _logger = logger;
         _batchSize = options.Value.BatchSize;
+        _batch = new List<GatewayEvent>(_batchSize);
     }
 
     /// <summary>Events stored since the start.</summary>
@@ -49,17 +51,21 @@ internal sealed partial class EventWriter : BackgroundService
     {
         _recorder.Complete();
         await base.StopAsync(cancellationToken);
+
+        // The loop drains the completed queue; this covers a loop that never ran or was cut short.
+        while (_recorder.Reader.Count > 0 && WriteAvailable())
+        {
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reader = _recorder.Reader;
-        var batch = new List<GatewayEvent>(_batchSize);
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
+            // Not cancelled by stopping: the loop ends when the completed queue is empty.
+            while (await _recorder.Reader.WaitToReadAsync(CancellationToken.None))
             {
-                if (!WriteAvailable(batch))
+                if (!WriteAvailable())
                 {
                     await Task.Delay(FailurePause, _time, stoppingToken);
                 }
@@ -67,24 +73,23 @@ internal sealed partial class EventWriter : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: what is still queued is written below.
-        }
-
-        while (reader.Count > 0 && WriteAvailable(batch))
-        {
+            // Stopping after a failed write: StopAsync tries once more.
         }
     }
 
     /// <summary>Writes one batch of what is queued; false when the write failed (the batch is lost and counted).</summary>
-    private bool WriteAvailable(List<GatewayEvent> batch)
+    private bool WriteAvailable()
     {
-        batch.Clear();
-        while (batch.Count < _batchSize && _recorder.Reader.TryRead(out var e))
+        lock (_batch)
         {
-            batch.Add(e);
-        }
+            _batch.Clear();
+            while (_batch.Count < _batchSize && _recorder.Reader.TryRead(out var e))
+            {
+                _batch.Add(e);
+            }
 
-        return WriteBatch(batch);
+            return WriteBatch(_batch);
+        }
     }
 
     /// <summary>Fills in countries and stores the batch; false when the store refused it.</summary>
