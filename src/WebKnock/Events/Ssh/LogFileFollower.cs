@@ -44,6 +44,16 @@ internal sealed class LogFileFollower(string path, TimeProvider time, TimeSpan p
 
                 if (IsReplaced(stream))
                 {
+                    // The writer may not have reopened yet: give it a poll interval, then read the old file out.
+                    await Task.Delay(pollInterval, time, cancellationToken);
+                    while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+                    {
+                        foreach (var line in Split(buffer.AsSpan(0, read), pending))
+                        {
+                            yield return line;
+                        }
+                    }
+
                     if (pending.Length > 0)
                     {
                         yield return Decode(pending); // the old file's last line had no newline
