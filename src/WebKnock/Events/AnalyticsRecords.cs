@@ -20,6 +20,12 @@ public readonly record struct DayRange(DateOnly From, DateOnly To)
     /// <summary>The first instant after <see cref="To"/>, in Unix milliseconds.</summary>
     internal long EndMs => ToMs(To.AddDays(1));
 
+    /// <summary>The UTC day number since the epoch of <see cref="From"/>, as the daily counts key it.</summary>
+    internal long FirstDay => From.DayNumber - (long)UnixEpochDay;
+
+    /// <summary>The UTC day number since the epoch of <see cref="To"/>.</summary>
+    internal long LastDay => To.DayNumber - (long)UnixEpochDay;
+
     internal static DateOnly DayOf(long dayNumber) => DateOnly.FromDayNumber(UnixEpochDay + (int)dayNumber);
 
     private static readonly int UnixEpochDay = new DateOnly(1970, 1, 1).DayNumber;

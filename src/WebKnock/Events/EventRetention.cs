@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 namespace WebKnock.Events;
 
 /// <summary>
-/// Keeps the store to <see cref="EventStoreOptions.RetentionDays"/>: a purge a minute after the start,
-/// then once a day, on the injected clock.
+/// Keeps the store to <see cref="EventStoreOptions.RetentionDays"/> whole UTC days: a purge a minute
+/// after the start, then once a day, on the injected clock.
 /// </summary>
 internal sealed partial class EventRetention : IHostedService, IDisposable
 {
@@ -48,7 +48,8 @@ internal sealed partial class EventRetention : IHostedService, IDisposable
 
         try
         {
-            var cutoff = _time.GetUtcNow() - _retention;
+            // Whole UTC days, so that the daily counts and the events stay equal.
+            var cutoff = new DateTimeOffset((_time.GetUtcNow() - _retention).UtcDateTime.Date, TimeSpan.Zero);
             var deleted = _store.PurgeBefore(cutoff);
             Purged(_logger, deleted, cutoff);
             return deleted;

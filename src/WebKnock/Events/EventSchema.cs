@@ -8,7 +8,12 @@ namespace WebKnock.Events;
 /// </summary>
 internal static class EventSchema
 {
-    /// <summary>The <c>events</c> table: one row per <see cref="GatewayEvent"/>. Times are Unix milliseconds (UTC).</summary>
+    /// <summary>
+    /// The <c>events</c> table: one row per <see cref="GatewayEvent"/>, times in Unix milliseconds (UTC).
+    /// The charts read daily counts that <see cref="DailyCounts"/> keeps in the transaction of each insert:
+    /// per type, day (UTC day number since the epoch), service and port; and per type, day and country.
+    /// A chart over a year then reads hundreds of rows, not the hundreds of thousands of events behind them.
+    /// </summary>
     private static readonly string[] Migrations =
     [
         """
@@ -23,11 +28,26 @@ internal static class EventSchema
             detail    TEXT,
             country   TEXT
         );
-        -- Covers the charts: a type over a time range, grouped by day and port, or by country.
-        CREATE INDEX ix_events_type_at ON events(type, at, port, country);
+        CREATE INDEX ix_events_type_at ON events(type, at);
         CREATE INDEX ix_events_at ON events(at);
         CREATE INDEX ix_events_address_at ON events(address, at) WHERE address IS NOT NULL;
         CREATE INDEX ix_events_user_at ON events(user_name, at) WHERE user_name IS NOT NULL;
+
+        CREATE TABLE daily_ports (
+            type    INTEGER NOT NULL,
+            day     INTEGER NOT NULL,
+            service TEXT NOT NULL,
+            port    INTEGER NOT NULL,
+            n       INTEGER NOT NULL,
+            PRIMARY KEY (type, day, service, port)
+        ) WITHOUT ROWID;
+        CREATE TABLE daily_countries (
+            type    INTEGER NOT NULL,
+            day     INTEGER NOT NULL,
+            country TEXT NOT NULL,
+            n       INTEGER NOT NULL,
+            PRIMARY KEY (type, day, country)
+        ) WITHOUT ROWID;
         """,
     ];
 

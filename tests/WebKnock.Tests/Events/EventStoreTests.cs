@@ -23,6 +23,8 @@ public sealed class EventStoreTests : IDisposable
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
         var indexes = Column(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name;");
         Assert.Equal(["ix_events_address_at", "ix_events_at", "ix_events_type_at", "ix_events_user_at"], indexes);
+        var tables = Column(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;");
+        Assert.Equal(["daily_countries", "daily_ports", "events"], tables);
     }
 
     [Fact]
@@ -120,6 +122,8 @@ public sealed class EventStoreTests : IDisposable
 
         Assert.Equal(25_000, store.PurgeBefore(cutoff));
         Assert.Equal(1, store.Count());
+        var analytics = new EventAnalytics(store);
+        Assert.Equal([new CountryCount("unknown", 1)], analytics.TopCountries(new DayRange(new DateOnly(2025, 1, 1), new DateOnly(2026, 12, 31))));
     }
 
     private static string? Scalar(SqliteConnection connection, string sql)
