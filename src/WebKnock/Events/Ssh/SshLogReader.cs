@@ -73,7 +73,14 @@ internal sealed partial class SshLogReader : BackgroundService
                 SourceFailed(_logger, ex, _description, RestartDelay);
             }
 
-            await Task.Delay(RestartDelay, _time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            try
+            {
+                await Task.Delay(RestartDelay, _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 

@@ -62,6 +62,29 @@ public sealed class SshLogReaderTests : IDisposable
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1772532904), _recorder.Events[1].Time);
     }
 
+    [Fact]
+    public async Task A_source_that_fails_is_started_again_after_the_pause()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var logger = new ListLogger<SshLogReader>();
+        var source = new FailingOnceSource();
+        using var reader = new SshLogReader(source, "test", _recorder, time, logger);
+
+        await reader.StartAsync(CancellationToken.None);
+        Assert.True(await WaitAsync(() => logger.WithId(6057).Count == 1));
+        Assert.Empty(_recorder.Events);
+
+        // The pause is on the reader's clock; advancing it more than once is harmless.
+        Assert.True(await WaitAsync(() =>
+        {
+            time.Advance(SshLogReader.RestartDelay);
+            return _recorder.Events.Count == 1;
+        }));
+        await reader.StopAsync(CancellationToken.None);
+
+        Assert.Equal(2, source.Starts);
+    }
+
     [Theory]
     [InlineData("", null)]
     [InlineData("  ", null)]
@@ -86,6 +109,22 @@ public sealed class SshLogReaderTests : IDisposable
     }
 
     public void Dispose() => _folder.Dispose();
+
+    private sealed class FailingOnceSource : ISshLogSource
+    {
+        public int Starts { get; private set; }
+
+        public async IAsyncEnumerable<SshLogLine> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            if (++Starts == 1)
+            {
+                throw new IOException("journalctl: permission denied");
+            }
+
+            yield return new SshLogLine(DateTimeOffset.UnixEpoch, "Accepted password for alice from 192.0.2.10 port 52344 ssh2");
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+    }
 
     private sealed class ListRecorder : IEventRecorder
     {
