@@ -40,6 +40,11 @@ internal sealed partial class EventStore : IDisposable
     /// <summary>Creates the file and its folder when missing and brings the schema up to date; idempotent.</summary>
     public void Migrate()
     {
+        if (Volatile.Read(ref _migrated))
+        {
+            return;
+        }
+
         lock (_migrateLock)
         {
             if (_migrated)
@@ -62,7 +67,7 @@ internal sealed partial class EventStore : IDisposable
                 Migrated(_logger, FilePath, found, EventSchema.LatestVersion);
             }
 
-            _migrated = true;
+            Volatile.Write(ref _migrated, true);
         }
     }
 
