@@ -50,10 +50,10 @@ public sealed class GatewayRestoreTests(ITestOutputHelper output)
 
         // Within 2 s of the restart, the kernel and the gateway agree on what is open and until when.
         var kernel = await gw.AllowedAsync();
+        var now = DateTimeOffset.UtcNow; // when the kernel's remaining times were read
         var statusB = (await gw.StatusAsync(b))!.Value;
         var statusA6 = (await gw.StatusAsync(a, v6: true))!.Value;
         var checkedIn = ready.Elapsed;
-        var now = DateTimeOffset.UtcNow;
         Assert.True(checkedIn < TimeSpan.FromSeconds(5), $"checking took {checkedIn}");
         Assert.Equal(new[] { b.V4, a.V6 }.Order(Comparer), kernel.Keys.Order(Comparer));
         foreach (var (address, status) in new[] { (b.V4, statusB), (a.V6, statusA6) })
