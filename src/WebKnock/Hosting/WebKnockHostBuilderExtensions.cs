@@ -36,7 +36,10 @@ internal static class WebKnockHostBuilderExtensions
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "appsettings");
         var env = builder.Environment.EnvironmentName;
-        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = Path.Combine(folder, "appsettings.json"), Optional = true, ReloadOnChange = false });
+        // First, so that everything after it overrides it. ResolveFileProvider: the path is absolute.
+        var defaults = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = Path.Combine(folder, "appsettings.json"), Optional = true };
+        defaults.ResolveFileProvider();
+        builder.Configuration.Sources.Insert(0, defaults);
         builder.Configuration.AddJsonFile(Path.Combine(folder, $"appsettings.{env}.json"), optional: true);
         builder.Configuration.AddJsonFile("/etc/webknock/appsettings.json", optional: true);
         builder.Configuration.AddEnvironmentVariables("WEBKNOCK_");
