@@ -9,6 +9,7 @@ internal static class CommandLine
     private static readonly ICliCommand[] Commands =
     [
         new HelpCommand(),
+        new KnockCommand(),
     ];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=');
