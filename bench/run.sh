@@ -1,0 +1,367 @@
+#!/usr/bin/env bash
+# WebKnock benchmark: throughput and p99 of WebKnock against a bare YARP proxy (and the upstream
+# itself), then the memory a 20 MiB HTML page costs while it streams through the banner injector.
+# Everything runs on 127.0.0.1, every load is bounded in time, every process is started here and
+# killed by its PID on exit. See bench/README.md.
+#
+# Usage: bash bench/run.sh            (knobs: BENCH_* variables below)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+duration=${BENCH_DURATION:-15}      # seconds per measured wrk run
+warmup=${BENCH_WARMUP:-5}           # seconds of wrk warm-up per target and path
+rounds=${BENCH_ROUNDS:-2}           # interleaved rounds: bare, gateway, bare, gateway...
+threads=${BENCH_THREADS:-2}
+connections=${BENCH_CONNECTIONS:-64}
+mem_runs=${BENCH_MEM_RUNS:-3}
+big_mb=${BENCH_BIG_MB:-20}
+base=${BENCH_PORT_BASE:-18000}
+fixture_port=$((base + 80))
+bare_port=$((base + 81))
+gateway_port=$((base + 43))
+knock_ports=($((base + 9001)) $((base + 9003)) $((base + 9002))) # not monotonic: the validator refuses that
+
+results="$root/bench/results"
+logs="$results/logs"
+mkdir -p "$logs"
+rm -f "$logs"/*.log "$logs"/*.txt
+summary="$results/latest.txt.new"
+: >"$summary"
+
+say() { echo "$*"; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- processes and cleanup
+pids=()
+names=()
+cleanup() {
+  local i
+  for i in "${!pids[@]}"; do
+    kill -TERM "${pids[$i]}" 2>/dev/null || true
+  done
+  for i in "${!pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "${pids[$i]}" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "${pids[$i]}" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start NAME LOGFILE COMMAND...: runs COMMAND in the background; its PID is in pid_NAME.
+start() {
+  local name=$1 log=$2
+  shift 2
+  "$@" >"$log" 2>&1 </dev/null &
+  pids+=($!)
+  names+=("$name")
+  printf -v "pid_$name" '%s' $!
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# status URL [curl args...]: the HTTP status, or 000 when there was no response.
+status() {
+  local url=$1
+  shift
+  curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@" "$url" || true
+}
+
+wait_for_status() { # NAME URL WANT SECONDS
+  local name=$1 url=$2 want=$3 seconds=$4 pidvar="pid_$1" got=000
+  for _ in $(seq $((seconds * 10))); do
+    kill -0 "${!pidvar}" 2>/dev/null || die "$name exited while starting; see $logs/$name.log"
+    got=$(status "$url")
+    [ "$got" = "$want" ] && return 0
+    sleep 0.1
+  done
+  die "$name did not answer $want at $url within ${seconds}s (last: $got); see $logs/$name.log"
+}
+
+wait_for_port() { # NAME PORT SECONDS
+  local name=$1 port=$2 seconds=$3 pidvar="pid_$1"
+  for _ in $(seq $((seconds * 10))); do
+    kill -0 "${!pidvar}" 2>/dev/null || die "$name exited while starting; see $logs/$name.log"
+    port_in_use "$port" && return 0
+    sleep 0.1
+  done
+  die "$name did not listen on $port within ${seconds}s; see $logs/$name.log"
+}
+
+# ---------------------------------------------------------------- tools, ports, build
+if ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then
+  bash scripts/install-deps.sh bench || true
+fi
+command -v wrk >/dev/null || die "wrk is missing (apt-get install wrk, or run as root so scripts/install-deps.sh bench can)"
+command -v curl >/dev/null || die "curl is missing"
+command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is missing"
+for p in "$fixture_port" "$bare_port" "$gateway_port" "${knock_ports[@]}"; do
+  port_in_use "$p" && die "port $p on 127.0.0.1 is taken; set BENCH_PORT_BASE to another base"
+done
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+say "== build (Release)"
+for project in tests/SquirrelMailFixture bench/BareYarp src/WebKnock; do
+  dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >"$logs/build.log" 2>&1 \
+    || { cat "$logs/build.log" >&2; die "build of $project failed"; }
+done
+fixture_bin=tests/SquirrelMailFixture/bin/Release/net10.0/SquirrelMailFixture
+bare_bin=bench/BareYarp/bin/Release/net10.0/bareyarp
+gateway_bin=src/WebKnock/bin/Release/net10.0/webknock
+body_files=$(find src/WebKnock/Proxy/Body -name '*.cs' ! -name Stub.cs | wc -l)
+if [ "$body_files" -eq 0 ]; then rewriter="stub (src/WebKnock/Proxy/Body/Stub.cs only)"; else rewriter="streaming ($body_files files in src/WebKnock/Proxy/Body)"; fi
+
+# ---------------------------------------------------------------- start
+say "== start fixture :$fixture_port, BareYarp :$bare_port, WebKnock :$gateway_port (knock ${knock_ports[*]})"
+start fixture "$logs/fixture.log" "$fixture_bin" --urls "http://127.0.0.1:$fixture_port" \
+  --Logging:LogLevel:Default=Warning
+start bare "$logs/bareyarp.log" "$bare_bin" --urls "http://127.0.0.1:$bare_port" \
+  --upstream "http://127.0.0.1:$fixture_port/"
+# appsettings.json (the only file for environment "Bench") names one Kestrel endpoint, "Https", with
+# a certificate; pointing its Url at plain http on loopback makes Kestrel ignore the certificate.
+start gateway "$logs/webknock.log" env ASPNETCORE_ENVIRONMENT=Bench DOTNET_ENVIRONMENT=Bench "$gateway_bin" \
+  --Kestrel:Endpoints:Https:Url="http://127.0.0.1:$gateway_port" \
+  --WebKnock:Upstream:Url="http://127.0.0.1:$fixture_port/" \
+  --WebKnock:Firewall:Backend=InMemory \
+  --WebKnock:Firewall:LoopbackKnockListener=true \
+  --WebKnock:Webmail:Knock:Ports:0="${knock_ports[0]}" \
+  --WebKnock:Webmail:Knock:Ports:1="${knock_ports[1]}" \
+  --WebKnock:Webmail:Knock:Ports:2="${knock_ports[2]}" \
+  --WebKnock:LogFile= \
+  --Serilog:MinimumLevel:Default=Warning \
+  --Serilog:MinimumLevel:Override:Microsoft=Warning \
+  --Serilog:MinimumLevel:Override:Microsoft.AspNetCore=Warning \
+  --Serilog:MinimumLevel:Override:Yarp=Warning
+
+wait_for_status fixture "http://127.0.0.1:$fixture_port/fixture/1k" 200 60
+wait_for_status bare "http://127.0.0.1:$bare_port/fixture/1k" 200 60
+wait_for_port gateway "$gateway_port" 60
+for p in "${knock_ports[@]}"; do wait_for_port gateway "$p" 30; done
+
+fixture_url="http://127.0.0.1:$fixture_port"
+bare_url="http://127.0.0.1:$bare_port"
+gateway_url="http://127.0.0.1:$gateway_port"
+
+# ---------------------------------------------------------------- knock
+failures=()
+before=$(status "$gateway_url/fixture/1k")
+if [ "$before" = 000 ]; then
+  say "gate before the knock: no response (as designed)"
+else
+  failures+=("the gate answered $before before any knock")
+  say "gate before the knock: answered $before (expected no response)"
+fi
+
+say "== knock ${knock_ports[*]} on 127.0.0.1"
+for p in "${knock_ports[@]}"; do
+  timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" 2>/dev/null || true
+done
+after=000
+for _ in $(seq 50); do
+  after=$(status "$gateway_url/fixture/1k")
+  [ "$after" = 200 ] && break
+  sleep 0.1
+done
+[ "$after" = 200 ] || die "WebKnock answered $after after the knock (want 200); see $logs/webknock.log"
+say "gate after the knock: 200"
+
+# ---------------------------------------------------------------- correctness
+marker='id="webknock-banner"'
+tmp=$(mktemp -d)
+trap 'cleanup; rm -rf "$tmp"' EXIT
+curl -s --max-time 10 -o "$tmp/1k.fixture" "$fixture_url/fixture/1k"
+curl -s --max-time 10 -o "$tmp/1k.bare" "$bare_url/fixture/1k"
+curl -s --max-time 10 -o "$tmp/1k.gateway" "$gateway_url/fixture/1k"
+if cmp -s "$tmp/1k.fixture" "$tmp/1k.bare" && cmp -s "$tmp/1k.fixture" "$tmp/1k.gateway"; then
+  say "/fixture/1k: byte-identical through BareYarp and WebKnock"
+else
+  failures+=("/fixture/1k is not byte-identical through the proxies")
+fi
+for who in fixture bare gateway; do
+  url_var="${who}_url"
+  code=$(curl -s --max-time 10 -H 'Accept: text/html' -o "$tmp/30k.$who" -w '%{http_code}' "${!url_var}/fixture/html30k" || true)
+  count=$(LC_ALL=C grep -o -F "$marker" "$tmp/30k.$who" | wc -l || true)
+  printf -v "html_status_$who" '%s' "$code"
+  printf -v "html_banners_$who" '%s' "$count"
+  say "/fixture/html30k via $who: HTTP $code, $(stat -c %s "$tmp/30k.$who") bytes, banners: $count"
+done
+[ "$html_status_gateway" = 200 ] || failures+=("WebKnock answered /fixture/html30k with $html_status_gateway")
+[ "$html_banners_gateway" = 1 ] || failures+=("WebKnock put $html_banners_gateway banners in /fixture/html30k (want 1)")
+[ "$html_banners_bare" = 0 ] || failures+=("BareYarp's copy of /fixture/html30k has a banner?")
+
+# ---------------------------------------------------------------- memory while one big page streams
+rss_kib() { local k v _u; while read -r k v _u; do [ "$k" = "$2:" ] && { echo "$v"; return; }; done <"/proc/$1/status"; }
+
+# sample PID STOPFILE OUTFILE: the largest VmRSS seen every 10 ms until STOPFILE exists.
+sample() {
+  local pid=$1 stop=$2 out=$3 max=0 k v _u fd
+  exec {fd}<> <(:) # reading an empty pipe with a timeout is a sleep without a fork
+  while [ ! -e "$stop" ] && [ -e "/proc/$pid" ]; do
+    while read -r k v _u; do
+      if [ "$k" = VmRSS: ]; then
+        if [ "$v" -gt "$max" ]; then max=$v; fi
+        break
+      fi
+    done <"/proc/$pid/status"
+    read -r -t 0.01 -u "$fd" _ || true
+  done
+  echo "$max" >"$out"
+}
+
+# stream NAME URL: peak RSS growth of NAME's process while one big page streams; sets mem_* vars.
+stream() {
+  local name=$1 url=$2 pidvar="pid_$1" pid idle hwm sampled meta banners bytes code
+  pid=${!pidvar}
+  sleep 1
+  idle=$(rss_kib "$pid" VmRSS)
+  echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true # resets VmHWM to the current RSS
+  rm -f "$tmp/stop"
+  sample "$pid" "$tmp/stop" "$tmp/sampled" &
+  local sampler=$!
+  banners=$(curl -sS --max-time 120 -H 'Accept: text/html' -w '%{stderr}%{http_code} %{size_download}' \
+    "$url/fixture/big-html?mb=$big_mb" 2>"$tmp/meta" | LC_ALL=C grep -o -F "$marker" | wc -l || true)
+  touch "$tmp/stop"
+  wait "$sampler" || true
+  hwm=$(rss_kib "$pid" VmHWM)
+  sampled=$(cat "$tmp/sampled")
+  read -r code bytes <"$tmp/meta" || true
+  mem_idle=$idle mem_hwm=$hwm mem_sampled=$sampled mem_code=$code mem_bytes=$bytes mem_banners=$banners
+}
+
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+say "== memory: one ${big_mb} MiB HTML page (Accept: text/html), $mem_runs runs, peak RSS - idle RSS"
+# Warm both proxies on the same path first, so JIT and first-use allocations are not counted.
+for _ in 1 2; do
+  curl -s --max-time 30 -H 'Accept: text/html' -o /dev/null "$bare_url/fixture/big-html?mb=1" || true
+  curl -s --max-time 30 -H 'Accept: text/html' -o /dev/null "$gateway_url/fixture/big-html?mb=1" || true
+done
+mem_lines=()
+gateway_growths=()
+for run in $(seq "$mem_runs"); do
+  for who in bare gateway; do
+    url_var="${who}_url"
+    stream "$who" "${!url_var}"
+    growth=$((mem_hwm - mem_idle))
+    label=$([ "$who" = bare ] && echo BareYarp || echo WebKnock)
+    line=$(printf '%-8s run %d: HTTP %s, %s bytes, banners %s; idle RSS %s MiB, peak (VmHWM) %s MiB, peak (10 ms samples) %s MiB, growth %s MiB' \
+      "$label" "$run" "$mem_code" "$mem_bytes" "$mem_banners" "$(mib "$mem_idle")" "$(mib "$mem_hwm")" "$(mib "$mem_sampled")" "$(mib "$growth")")
+    say "$line"
+    mem_lines+=("$line")
+    if [ "$who" = gateway ]; then
+      gateway_growths+=("$(mib "$growth")")
+      [ "$mem_code" = 200 ] || failures+=("WebKnock answered the ${big_mb} MiB page with $mem_code")
+      [ "$mem_bytes" -ge $((big_mb * 1024 * 1024)) ] 2>/dev/null || failures+=("WebKnock sent $mem_bytes bytes of the ${big_mb} MiB page")
+      [ "$mem_banners" = 1 ] || failures+=("WebKnock put $mem_banners banners in the ${big_mb} MiB page (want 1)")
+    fi
+  done
+done
+
+# ---------------------------------------------------------------- throughput
+# wrk_run LABEL URL [wrk args...]: prints "rps p99_ms errors"; keeps wrk's output in the logs.
+wrk_run() {
+  local label=$1 url=$2 out
+  shift 2
+  out="$logs/wrk-$label.txt"
+  timeout $((duration + 30)) wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$@" "$url" >"$out" 2>&1 || true
+  awk '
+    /Requests\/sec:/ { rps = $2 }
+    $1 == "99%" { v = $2; unit = v; sub(/[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v)
+                  p99 = (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : (unit == "m") ? v * 60000 : v }
+    /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
+    /Non-2xx or 3xx responses:/ { errors += $5 }
+    END { printf "%.0f %.2f %d\n", rps, p99, errors }' "$out"
+}
+
+warm() { timeout $((warmup + 30)) wrk -t"$threads" -c"$connections" -d"${warmup}s" "$@" >/dev/null 2>&1 || true; }
+
+declare -A sum_rps sum_p99 runs_of
+throughput_lines=()
+ratio_lines=()
+bench_path() { # KEY PATH [wrk args...]
+  local key=$1 path=$2 r who url_var res rps p99 errs line bare_r gw_r
+  shift 2
+  say "== throughput $path $* (wrk -t$threads -c$connections -d${duration}s, $rounds interleaved rounds, ${warmup}s warm-up each)"
+  for who in fixture bare gateway; do
+    url_var="${who}_url"
+    warm "$@" "${!url_var}$path"
+  done
+  for r in $(seq "$rounds"); do
+    for who in fixture bare gateway; do
+      url_var="${who}_url"
+      res=$(wrk_run "$key-$who-$r" "${!url_var}$path" "$@")
+      read -r rps p99 errs <<<"$res"
+      sum_rps[$key-$who]=$(awk -v a="${sum_rps[$key-$who]:-0}" -v b="$rps" 'BEGIN { print a + b }')
+      sum_p99[$key-$who]=$(awk -v a="${sum_p99[$key-$who]:-0}" -v b="$p99" 'BEGIN { print a + b }')
+      runs_of[$key-$who]=$(( ${runs_of[$key-$who]:-0} + 1 ))
+      case $who in
+        bare) bare_r=$rps ;;
+        gateway) gw_r=$rps ;;
+      esac
+      line=$(printf '%-9s %-8s round %d: %8s req/s  p99 %7s ms  errors %s' "$key" "$who" "$r" "$rps" "$p99" "$errs")
+      say "$line"
+      throughput_lines+=("$line")
+      if [ "$errs" != 0 ] || [ "$rps" = 0 ]; then
+        failures+=("$who on $path round $r: $errs errors (wrk output in $logs/wrk-$key-$who-$r.txt)")
+      fi
+    done
+    ratio_lines+=("$(awk -v k="$key" -v r="$r" -v g="$gw_r" -v b="$bare_r" 'BEGIN { printf "%-9s round %d: WebKnock/BareYarp %.1f%%", k, r, b > 0 ? 100 * g / b : 0 }')")
+  done
+}
+
+bench_path 1k /fixture/1k
+bench_path html30k /fixture/html30k -H 'Accept: text/html'
+
+# ---------------------------------------------------------------- summary
+mean() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.0f", n > 0 ? s / n : 0 }'; }
+mean2() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.2f", n > 0 ? s / n : 0 }'; }
+
+gateway_errors=$(grep -cE '^\[[0-9:]+ (ERR|FTL)\]' "$logs/webknock.log" || true)
+gateway_warnings=$(grep -E '^\[[0-9:]+ WRN\]' "$logs/webknock.log" | grep -vc 'Development knock listener' || true)
+
+{
+  echo "WebKnock benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "command: bash bench/run.sh (duration ${duration}s, warm-up ${warmup}s, rounds $rounds, wrk -t$threads -c$connections, memory runs $mem_runs)"
+  echo "commit: $(git rev-parse --short HEAD) on $(git rev-parse --abbrev-ref HEAD); banner injection: $rewriter"
+  echo "machine: $(nproc) cores, $(uname -r), $(dotnet --version 2>/dev/null | head -n 1) SDK, wrk $(wrk -v 2>&1 | head -n 1 | awk '{ print $2 }'), all on 127.0.0.1, plain HTTP/1.1"
+  echo
+  echo "throughput (mean of $rounds interleaved rounds; p99 is the mean of the rounds' p99)"
+  printf '%-30s %10s %10s %10s\n' "path" "fixture" "BareYarp" "WebKnock"
+  for key in 1k html30k; do
+    printf '%-30s %10s %10s %10s\n' "$key req/s" \
+      "$(mean "${sum_rps[$key-fixture]}" "${runs_of[$key-fixture]}")" \
+      "$(mean "${sum_rps[$key-bare]}" "${runs_of[$key-bare]}")" \
+      "$(mean "${sum_rps[$key-gateway]}" "${runs_of[$key-gateway]}")"
+    printf '%-30s %10s %10s %10s\n' "$key p99 ms" \
+      "$(mean2 "${sum_p99[$key-fixture]}" "${runs_of[$key-fixture]}")" \
+      "$(mean2 "${sum_p99[$key-bare]}" "${runs_of[$key-bare]}")" \
+      "$(mean2 "${sum_p99[$key-gateway]}" "${runs_of[$key-gateway]}")"
+  done
+  ratio1=$(awk -v g="${sum_rps[1k-gateway]}" -v b="${sum_rps[1k-bare]}" 'BEGIN { printf "%.1f", b > 0 ? 100 * g / b : 0 }')
+  ratio2=$(awk -v g="${sum_rps[html30k-gateway]}" -v b="${sum_rps[html30k-bare]}" 'BEGIN { printf "%.1f", b > 0 ? 100 * g / b : 0 }')
+  verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "met" : "NOT met" }'; }
+  echo "ratio 1k (non-HTML)             WebKnock/BareYarp ${ratio1}%  (target >= 90%: $(verdict "$ratio1" 90))"
+  echo "ratio html30k (banner vs none)  WebKnock/BareYarp ${ratio2}%  (target >= 85%: $(verdict "$ratio2" 85))"
+  printf '%s\n' "${ratio_lines[@]}"
+  echo
+  echo "per run"
+  printf '%s\n' "${throughput_lines[@]}"
+  echo
+  echo "memory: one ${big_mb} MiB HTML page streamed with Accept: text/html; growth = VmHWM after - VmRSS just before (target for WebKnock < 2 MiB)"
+  printf '%s\n' "${mem_lines[@]}"
+  echo "WebKnock growth per run (MiB): ${gateway_growths[*]}"
+  echo
+  echo "gateway log: $gateway_errors error lines, $gateway_warnings warnings besides the knock listener's (bench/results/logs/webknock.log)"
+  if [ ${#failures[@]} -eq 0 ]; then
+    echo "checks: all passed (gate closed before the knock, 200 after, 1k byte-identical, one banner in html30k and in the big page, no wrk errors)"
+  else
+    echo "checks: ${#failures[@]} FAILED"
+    printf '  - %s\n' "${failures[@]}"
+  fi
+} >"$summary"
+
+say
+say "================================================================ summary"
+cat "$summary"
+mv "$summary" "$results/latest.txt"
+[ ${#failures[@]} -eq 0 ]
