@@ -5,12 +5,12 @@ public sealed class WebKnockOptions
 {
     public const string SectionName = "WebKnock";
 
-    /// <summary>The webmail service: its knock, its window and the ports it protects.</summary>
-    public ServiceOptions Webmail { get; set; } = new()
-    {
-        Knock = new KnockOptions { Ports = [7000, 9000, 8000] },
-        ProtectedPorts = [443],
-    };
+    /// <summary>
+    /// The webmail service: its knock, its window and the ports it protects. When the configuration
+    /// gives no ports, <see cref="ApplyDefaults"/> fills in knock 7000, 9000, 8000 and port 443
+    /// (the binder appends configured array items to existing ones, so defaults come after binding).
+    /// </summary>
+    public ServiceOptions Webmail { get; set; } = new();
 
     /// <summary>Optional second service (SSH) with its own knock and window.</summary>
     public ServiceOptions? Ssh { get; set; }
@@ -31,6 +31,27 @@ public sealed class WebKnockOptions
 
     /// <summary>How the banner behaves in the user's page.</summary>
     public BannerOptions Banner { get; set; } = new();
+
+    /// <summary>Fills in the array defaults that the configuration left empty.</summary>
+    public WebKnockOptions ApplyDefaults()
+    {
+        if (Webmail.Knock.Ports.Length == 0)
+        {
+            Webmail.Knock.Ports = [7000, 9000, 8000];
+        }
+
+        if (Webmail.ProtectedPorts.Length == 0)
+        {
+            Webmail.ProtectedPorts = [443];
+        }
+
+        if (Ssh is { ProtectedPorts.Length: 0 })
+        {
+            Ssh.ProtectedPorts = [22];
+        }
+
+        return this;
+    }
 }
 
 public sealed class ServiceOptions

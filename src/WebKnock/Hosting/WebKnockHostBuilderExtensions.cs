@@ -13,7 +13,7 @@ internal static class WebKnockHostBuilderExtensions
     {
         builder.AddWebKnockConfiguration();
         builder.Services.AddSingleton<IValidateOptions<WebKnockOptions>, WebKnockOptionsValidator>();
-        builder.Services.AddOptions<WebKnockOptions>().Bind(builder.Configuration.GetSection(WebKnockOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddOptions<WebKnockOptions>().Bind(builder.Configuration.GetSection(WebKnockOptions.SectionName)).PostConfigure(o => o.ApplyDefaults()).ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.AddWebKnockLogging();

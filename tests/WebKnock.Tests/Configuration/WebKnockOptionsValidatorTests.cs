@@ -4,7 +4,7 @@ namespace WebKnock.Tests.Configuration;
 
 public sealed class WebKnockOptionsValidatorTests
 {
-    private static WebKnockOptions Valid() => new();
+    private static WebKnockOptions Valid() => new WebKnockOptions().ApplyDefaults();
 
     [Fact]
     public void Defaults_are_valid()

@@ -1,0 +1,128 @@
+using System.Net;
+using WebKnock.Tests.Infrastructure;
+
+namespace WebKnock.Tests.Webmail;
+
+public sealed class NatSignOutTests : IAsyncLifetime
+{
+    private const string Nat = "198.51.100.7";
+    private GatewayHarness _gw = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gw = await GatewayHarness.StartAsync();
+        await _gw.KnockAsync(Nat);
+    }
+
+    public async Task DisposeAsync() => await _gw.DisposeAsync();
+
+    [Fact]
+    public async Task The_window_closes_only_when_the_last_session_behind_the_address_signs_out()
+    {
+        var alice = _gw.Client(Nat);
+        var bob = _gw.Client(Nat);
+        (await alice.LoginAsync("alice", "alice-pw")).Dispose();
+        (await bob.LoginAsync("bob", "bob-pw")).Dispose();
+        Assert.Equal(2, _gw.Sessions.Tracker.LiveCount(IPAddress.Parse(Nat)));
+
+        using (var signOut = await alice.SignOutAsync())
+        {
+            Assert.Contains("successfully signed out", await signOut.TextAsync());
+        }
+
+        Assert.True(_gw.IsOpen(Nat));
+        using (var stillWorking = await bob.NavigateAsync(WebmailClient.Base + "right_main.php", "frame"))
+        {
+            Assert.Equal(HttpStatusCode.OK, stillWorking.StatusCode);
+            Assert.DoesNotContain("logout_error", await stillWorking.TextAsync());
+        }
+
+        using (var lastSignOut = await bob.SignOutAsync())
+        {
+            // The sign-out page itself still reaches the user.
+            Assert.Contains("successfully signed out", await lastSignOut.TextAsync());
+        }
+
+        // The close runs once the sign-out response has completed.
+        Assert.True(await Eventually.TrueAsync(() => !_gw.IsOpen(Nat)));
+        Assert.True(await _gw.Client(Nat).IsRefusedAsync());
+    }
+
+    [Fact]
+    public async Task A_failed_login_is_not_a_session()
+    {
+        var mallory = _gw.Client(Nat);
+        using var failed = await mallory.LoginAsync("alice", "wrong");
+        Assert.Contains("logout_error", await failed.TextAsync());
+        Assert.Equal(0, _gw.Sessions.Tracker.LiveCount(IPAddress.Parse(Nat)));
+
+        // So its sign-out closes nothing, and a knock with no login keeps the window to its deadline.
+        (await mallory.SignOutAsync()).Dispose();
+        Assert.True(_gw.IsOpen(Nat));
+    }
+
+    [Fact]
+    public async Task The_user_name_of_each_session_is_kept()
+    {
+        (await _gw.Client(Nat).LoginAsync("alice", "alice-pw")).Dispose();
+        (await _gw.Client(Nat).LoginAsync("bob", "bob-pw")).Dispose();
+
+        var users = _gw.Sessions.Tracker.ForAddress(IPAddress.Parse(Nat)).Select(s => s.UserName).Order();
+        Assert.Equal(["alice", "bob"], users);
+    }
+
+    [Fact]
+    public async Task When_the_last_session_idles_out_the_window_closes()
+    {
+        var alice = _gw.Client(Nat);
+        (await alice.LoginAsync("alice", "alice-pw")).Dispose();
+
+        _gw.Time.Advance(TimeSpan.FromMinutes(20));
+        Assert.True(_gw.IsOpen(Nat));
+        _gw.Time.Advance(TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(10)); // the sweep runs on the clock
+
+        Assert.False(_gw.IsOpen(Nat));
+        Assert.True(await alice.IsRefusedAsync());
+    }
+
+    [Fact]
+    public async Task Requests_keep_a_session_alive()
+    {
+        var alice = _gw.Client(Nat);
+        (await alice.LoginAsync("alice", "alice-pw")).Dispose();
+        for (var i = 0; i < 3; i++)
+        {
+            _gw.Time.Advance(TimeSpan.FromMinutes(9));
+            (await alice.NavigateAsync(WebmailClient.Base + "left_main.php", "frame")).Dispose();
+        }
+
+        Assert.True(_gw.IsOpen(Nat));
+        Assert.Equal(1, _gw.Sessions.Tracker.LiveCount(IPAddress.Parse(Nat)));
+    }
+}
+
+public sealed class KeepUntilDeadlineTests : IAsyncLifetime
+{
+    private const string Nat = "198.51.100.7";
+    private GatewayHarness _gw = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gw = await GatewayHarness.StartAsync(new Dictionary<string, string?> { ["WebKnock:Sessions:OnLastSessionIdle"] = "KeepUntilDeadline" });
+        await _gw.KnockAsync(Nat);
+    }
+
+    public async Task DisposeAsync() => await _gw.DisposeAsync();
+
+    [Fact]
+    public async Task When_configured_the_window_outlives_its_idle_sessions_until_the_deadline()
+    {
+        (await _gw.Client(Nat).LoginAsync("alice", "alice-pw")).Dispose();
+        _gw.Time.Advance(TimeSpan.FromMinutes(25));
+
+        Assert.Equal(0, _gw.Sessions.Tracker.LiveCount(IPAddress.Parse(Nat)));
+        Assert.True(_gw.IsOpen(Nat));
+        _gw.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.False(_gw.IsOpen(Nat));
+    }
+}
