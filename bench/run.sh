@@ -11,7 +11,7 @@ root=$(pwd)
 
 duration=${BENCH_DURATION:-15}      # seconds per measured wrk run
 warmup=${BENCH_WARMUP:-5}           # seconds of wrk warm-up per target and path
-rounds=${BENCH_ROUNDS:-2}           # interleaved rounds: bare, gateway, bare, gateway...
+rounds=${BENCH_ROUNDS:-3}           # interleaved rounds: bare, gateway | gateway, bare | bare, gateway...
 threads=${BENCH_THREADS:-2}
 connections=${BENCH_CONNECTIONS:-64}
 mem_runs=${BENCH_MEM_RUNS:-3}
@@ -58,7 +58,12 @@ start() {
   printf -v "pid_$name" '%s' $!
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# listening PORT: something listens on PORT, read from /proc/net (never by connecting: a connection to a
+# knock port is a knock).
+listening() {
+  awk -v port="$(printf '%04X' "$1")" 'FNR > 1 { split($2, a, ":"); if (a[2] == port && $4 == "0A") found = 1 }
+    END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
 
 # status URL [curl args...]: the HTTP status, or 000 when there was no response.
 status() {
@@ -82,7 +87,7 @@ wait_for_port() { # NAME PORT SECONDS
   local name=$1 port=$2 seconds=$3 pidvar="pid_$1"
   for _ in $(seq $((seconds * 10))); do
     kill -0 "${!pidvar}" 2>/dev/null || die "$name exited while starting; see $logs/$name.log"
-    port_in_use "$port" && return 0
+    listening "$port" && return 0
     sleep 0.1
   done
   die "$name did not listen on $port within ${seconds}s; see $logs/$name.log"
@@ -96,7 +101,7 @@ command -v wrk >/dev/null || die "wrk is missing (apt-get install wrk, or run as
 command -v curl >/dev/null || die "curl is missing"
 command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is missing"
 for p in "$fixture_port" "$bare_port" "$gateway_port" "${knock_ports[@]}"; do
-  port_in_use "$p" && die "port $p on 127.0.0.1 is taken; set BENCH_PORT_BASE to another base"
+  listening "$p" && die "port $p on 127.0.0.1 is taken; set BENCH_PORT_BASE to another base"
 done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -275,9 +280,8 @@ wrk_run() {
 
 warm() { timeout $((warmup + 30)) wrk -t"$threads" -c"$connections" -d"${warmup}s" "$@" >/dev/null 2>&1 || true; }
 
-declare -A sum_rps sum_p99 runs_of
+declare -A sum_rps sum_p99 runs_of ratios
 throughput_lines=()
-ratio_lines=()
 bench_path() { # KEY PATH [wrk args...]
   local key=$1 path=$2 r who url_var res rps p99 errs line bare_r gw_r
   shift 2
@@ -287,7 +291,10 @@ bench_path() { # KEY PATH [wrk args...]
     warm "$@" "${!url_var}$path"
   done
   for r in $(seq "$rounds"); do
-    for who in fixture bare gateway; do
+    # The pair swaps its order every round, so a drift in the machine's load favours neither.
+    order="fixture bare gateway"
+    if [ $((r % 2)) -eq 0 ]; then order="fixture gateway bare"; fi
+    for who in $order; do
       url_var="${who}_url"
       res=$(wrk_run "$key-$who-$r" "${!url_var}$path" "$@")
       read -r rps p99 errs <<<"$res"
@@ -305,7 +312,7 @@ bench_path() { # KEY PATH [wrk args...]
         failures+=("$who on $path round $r: $errs errors (wrk output in $logs/wrk-$key-$who-$r.txt)")
       fi
     done
-    ratio_lines+=("$(awk -v k="$key" -v r="$r" -v g="$gw_r" -v b="$bare_r" 'BEGIN { printf "%-9s round %d: WebKnock/BareYarp %.1f%%", k, r, b > 0 ? 100 * g / b : 0 }')")
+    ratios[$key]+="$(awk -v g="$gw_r" -v b="$bare_r" 'BEGIN { printf "%.1f", (b > 0 ? 100 * g / b : 0) }') "
   done
 }
 
@@ -313,11 +320,21 @@ bench_path 1k /fixture/1k
 bench_path html30k /fixture/html30k -H 'Accept: text/html'
 
 # ---------------------------------------------------------------- summary
-mean() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.0f", n > 0 ? s / n : 0 }'; }
-mean2() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.2f", n > 0 ? s / n : 0 }'; }
+median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+ratio_line() { # LABEL "R1 R2 ..." TARGET
+  local m
+  m=$(echo "$2" | median)
+  printf '%-26s %6s%%  (target >= %s%%: %s)  rounds: %s\n' "$1" "$m" "$3" \
+    "$(awk -v r="$m" -v t="$3" 'BEGIN { print ((r >= t) ? "met" : "NOT met") }')" "$(echo "$2" | sed 's/ *$//; s/ /%, /g')%"
+}
+mean() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.0f", (n > 0 ? s / n : 0) }'; }
+mean2() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.2f", (n > 0 ? s / n : 0) }'; }
 
 gateway_errors=$(grep -cE '^\[[0-9:]+ (ERR|FTL)\]' "$logs/webknock.log" || true)
-gateway_warnings=$(grep -E '^\[[0-9:]+ WRN\]' "$logs/webknock.log" | grep -vc 'Development knock listener' || true)
+gateway_refused=$(grep -cE '^\[[0-9:]+ WRN\] Refused ' "$logs/webknock.log" || true)
+gateway_warnings=$(grep -E '^\[[0-9:]+ WRN\]' "$logs/webknock.log" | grep -v 'Development knock listener' | grep -vc '\] Refused ' || true)
+[ "$gateway_errors" = 0 ] || failures+=("the gateway logged $gateway_errors errors")
+[ "$gateway_refused" -le 1 ] || failures+=("the gateway refused $((gateway_refused - 1)) requests after the knock")
 
 {
   echo "WebKnock benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -325,7 +342,7 @@ gateway_warnings=$(grep -E '^\[[0-9:]+ WRN\]' "$logs/webknock.log" | grep -vc 'D
   echo "commit: $(git rev-parse --short HEAD) on $(git rev-parse --abbrev-ref HEAD); banner injection: $rewriter"
   echo "machine: $(nproc) cores, $(uname -r), $(dotnet --version 2>/dev/null | head -n 1) SDK, wrk $(wrk -v 2>&1 | head -n 1 | awk '{ print $2 }'), all on 127.0.0.1, plain HTTP/1.1"
   echo
-  echo "throughput (mean of $rounds interleaved rounds; p99 is the mean of the rounds' p99)"
+  echo "throughput: mean req/s and mean p99 of $rounds interleaved rounds"
   printf '%-30s %10s %10s %10s\n' "path" "fixture" "BareYarp" "WebKnock"
   for key in 1k html30k; do
     printf '%-30s %10s %10s %10s\n' "$key req/s" \
@@ -337,12 +354,10 @@ gateway_warnings=$(grep -E '^\[[0-9:]+ WRN\]' "$logs/webknock.log" | grep -vc 'D
       "$(mean2 "${sum_p99[$key-bare]}" "${runs_of[$key-bare]}")" \
       "$(mean2 "${sum_p99[$key-gateway]}" "${runs_of[$key-gateway]}")"
   done
-  ratio1=$(awk -v g="${sum_rps[1k-gateway]}" -v b="${sum_rps[1k-bare]}" 'BEGIN { printf "%.1f", b > 0 ? 100 * g / b : 0 }')
-  ratio2=$(awk -v g="${sum_rps[html30k-gateway]}" -v b="${sum_rps[html30k-bare]}" 'BEGIN { printf "%.1f", b > 0 ? 100 * g / b : 0 }')
-  verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "met" : "NOT met" }'; }
-  echo "ratio 1k (non-HTML)             WebKnock/BareYarp ${ratio1}%  (target >= 90%: $(verdict "$ratio1" 90))"
-  echo "ratio html30k (banner vs none)  WebKnock/BareYarp ${ratio2}%  (target >= 85%: $(verdict "$ratio2" 85))"
-  printf '%s\n' "${ratio_lines[@]}"
+  echo
+  echo "WebKnock/BareYarp req/s: the median of the rounds' ratios (each round's pair ran back to back), then each round's"
+  ratio_line "1k (non-HTML)" "${ratios[1k]}" 90
+  ratio_line "html30k (banner vs none)" "${ratios[html30k]}" 85
   echo
   echo "per run"
   printf '%s\n' "${throughput_lines[@]}"
@@ -351,7 +366,7 @@ gateway_warnings=$(grep -E '^\[[0-9:]+ WRN\]' "$logs/webknock.log" | grep -vc 'D
   printf '%s\n' "${mem_lines[@]}"
   echo "WebKnock growth per run (MiB): ${gateway_growths[*]}"
   echo
-  echo "gateway log: $gateway_errors error lines, $gateway_warnings warnings besides the knock listener's (bench/results/logs/webknock.log)"
+  echo "gateway log (bench/results/logs/webknock.log): $gateway_errors errors, $gateway_refused refused requests (1 expected: the probe before the knock), $gateway_warnings other warnings"
   if [ ${#failures[@]} -eq 0 ]; then
     echo "checks: all passed (gate closed before the knock, 200 after, 1k byte-identical, one banner in html30k and in the big page, no wrk errors)"
   else
