@@ -29,6 +29,13 @@ internal sealed class WebmailProxyMiddleware(
         BodyPlan Plan(HttpContext c)
         {
             var inject = injection is not null && profile.CarriesBanner(c) ? injection : null;
+            if (inject is not null)
+            {
+                // The page now differs from the upstream's: a revalidation must not bring back an old banner.
+                c.Response.Headers.ETag = default;
+                c.Response.Headers.LastModified = default;
+            }
+
             return inject is null && watchMarker is null ? BodyPlan.PassThrough : new BodyPlan(inject, watchMarker);
         }
 

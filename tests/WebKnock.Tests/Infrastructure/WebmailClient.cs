@@ -12,7 +12,8 @@ internal static class WebmailClient
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
         request.Headers.TryAddWithoutValidation("Sec-Fetch-Dest", dest);
-        return client.SendAsync(request);
+        // Headers first: a buffered body would get a Content-Length the server never sent.
+        return client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 
     public static async Task<HttpResponseMessage> LoginAsync(this HttpClient client, string user, string password)
