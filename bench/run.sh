@@ -48,11 +48,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# start NAME LOGFILE COMMAND...: runs COMMAND in the background; its PID is in pid_NAME.
+# start NAME COMMAND...: runs COMMAND in the background, output in $logs/NAME.log; its PID is in pid_NAME.
 start() {
-  local name=$1 log=$2
-  shift 2
-  "$@" >"$log" 2>&1 </dev/null &
+  local name=$1
+  shift
+  "$@" >"$logs/$name.log" 2>&1 </dev/null &
   pids+=($!)
   names+=("$name")
   printf -v "pid_$name" '%s' $!
@@ -118,14 +118,19 @@ if [ "$body_files" -eq 0 ]; then rewriter="stub (src/WebKnock/Proxy/Body/Stub.cs
 
 # ---------------------------------------------------------------- start
 say "== start fixture :$fixture_port, BareYarp :$bare_port, WebKnock :$gateway_port (knock ${knock_ports[*]})"
-start fixture "$logs/fixture.log" "$fixture_bin" --urls "http://127.0.0.1:$fixture_port" \
+start fixture "$fixture_bin" --urls "http://127.0.0.1:$fixture_port" \
   --Logging:LogLevel:Default=Warning
-start bare "$logs/bareyarp.log" "$bare_bin" --urls "http://127.0.0.1:$bare_port" \
+# WebKnock's appsettings/appsettings.json (the only settings file for environment "Bench") names one
+# Kestrel endpoint, "Https", with a PEM certificate. Both servers get that endpoint re-pointed at plain
+# HTTP on loopback, with the certificate keys emptied (Kestrel refuses certificate settings on an
+# http:// endpoint). BareYarp reads the same file, so both have the same Kestrel section (limits,
+# protocols) with the same override.
+no_tls=(--Kestrel:Endpoints:Https:Certificate:Path= --Kestrel:Endpoints:Https:Certificate:KeyPath=)
+start bareyarp "$bare_bin" --settings "$root/appsettings/appsettings.json" \
+  --Kestrel:Endpoints:Https:Url="http://127.0.0.1:$bare_port" "${no_tls[@]}" \
   --upstream "http://127.0.0.1:$fixture_port/"
-# appsettings.json (the only file for environment "Bench") names one Kestrel endpoint, "Https", with
-# a certificate; pointing its Url at plain http on loopback makes Kestrel ignore the certificate.
-start gateway "$logs/webknock.log" env ASPNETCORE_ENVIRONMENT=Bench DOTNET_ENVIRONMENT=Bench "$gateway_bin" \
-  --Kestrel:Endpoints:Https:Url="http://127.0.0.1:$gateway_port" \
+start webknock env ASPNETCORE_ENVIRONMENT=Bench DOTNET_ENVIRONMENT=Bench "$gateway_bin" \
+  --Kestrel:Endpoints:Https:Url="http://127.0.0.1:$gateway_port" "${no_tls[@]}" \
   --WebKnock:Upstream:Url="http://127.0.0.1:$fixture_port/" \
   --WebKnock:Firewall:Backend=InMemory \
   --WebKnock:Firewall:LoopbackKnockListener=true \
@@ -139,9 +144,9 @@ start gateway "$logs/webknock.log" env ASPNETCORE_ENVIRONMENT=Bench DOTNET_ENVIR
   --Serilog:MinimumLevel:Override:Yarp=Warning
 
 wait_for_status fixture "http://127.0.0.1:$fixture_port/fixture/1k" 200 60
-wait_for_status bare "http://127.0.0.1:$bare_port/fixture/1k" 200 60
-wait_for_port gateway "$gateway_port" 60
-for p in "${knock_ports[@]}"; do wait_for_port gateway "$p" 30; done
+wait_for_status bareyarp "http://127.0.0.1:$bare_port/fixture/1k" 200 60
+wait_for_port webknock "$gateway_port" 60
+for p in "${knock_ports[@]}"; do wait_for_port webknock "$p" 30; done
 
 fixture_url="http://127.0.0.1:$fixture_port"
 bare_url="http://127.0.0.1:$bare_port"
@@ -215,8 +220,8 @@ sample() {
 
 # stream NAME URL: peak RSS growth of NAME's process while one big page streams; sets mem_* vars.
 stream() {
-  local name=$1 url=$2 pidvar="pid_$1" pid idle hwm sampled meta banners bytes code
-  pid=${!pidvar}
+  local url=$2 pid idle hwm sampled banners bytes code
+  if [ "$1" = bare ]; then pid=$pid_bareyarp; else pid=$pid_webknock; fi
   sleep 1
   idle=$(rss_kib "$pid" VmRSS)
   echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true # resets VmHWM to the current RSS

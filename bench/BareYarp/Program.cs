@@ -1,9 +1,17 @@
 using Yarp.ReverseProxy.Configuration;
 
 // The baseline for bench/run.sh: a reverse proxy with YARP's defaults and nothing of WebKnock's
-// (no gate, no sessions, no banner). Usage:
-//   bareyarp --upstream http://127.0.0.1:18080/ --urls http://127.0.0.1:18081
+// (no gate, no sessions, no banner, no logging besides warnings). Usage:
+//   bareyarp --upstream http://127.0.0.1:18080/ [--settings appsettings/appsettings.json] [--urls ...]
+// --settings reads a JSON file under the command line, so the benchmark gives BareYarp WebKnock's own
+// Kestrel section (limits, protocols, endpoint) and both servers run with the same Kestrel settings.
 var builder = WebApplication.CreateBuilder(args);
+if (builder.Configuration["settings"] is { Length: > 0 } settings)
+{
+    builder.Configuration.AddJsonFile(Path.GetFullPath(settings), optional: false);
+    builder.Configuration.AddCommandLine(args); // the command line still wins
+}
+
 var upstream = builder.Configuration["upstream"]
     ?? throw new ArgumentException("--upstream URL is required, for example --upstream http://127.0.0.1:18080/");
 if (!Uri.TryCreate(upstream, UriKind.Absolute, out var upstreamUri) || upstreamUri.Scheme is not ("http" or "https"))
@@ -11,7 +19,7 @@ if (!Uri.TryCreate(upstream, UriKind.Absolute, out var upstreamUri) || upstreamU
     throw new ArgumentException($"--upstream must be an absolute http(s) URL (got '{upstream}').");
 }
 
-// Only what WebKnock also sets on Kestrel that matters on the wire.
+// What WebKnock sets on Kestrel in code; the rest comes from the Kestrel section.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
