@@ -284,27 +284,35 @@ for run in $(seq "$mem_runs"); do
 done
 
 # ---------------------------------------------------------------- throughput
-# wrk_run LABEL URL [wrk args...]: prints "rps p99_ms errors"; keeps wrk's output in the logs.
+# cpu_ticks PID: user + system CPU time of the process so far, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+
+# wrk_run LABEL PID URL [wrk args...]: prints "rps p99_ms errors cpu_us_per_request", where the CPU is
+# that of PID (the server under test) during the run; keeps wrk's output in the logs.
 wrk_run() {
-  local label=$1 url=$2 out
-  shift 2
+  local label=$1 pid=$2 url=$3 out t0 t1
+  shift 3
   out="$logs/wrk-$label.txt"
+  t0=$(cpu_ticks "$pid")
   timeout $((duration + 30)) wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$@" "$url" >"$out" 2>&1 || true
-  awk '
+  t1=$(cpu_ticks "$pid")
+  awk -v ticks=$((t1 - t0)) -v hz="$ticks_per_second" '
+    / requests in / { requests = $1 }
     /Requests\/sec:/ { rps = $2 }
     $1 == "99%" { v = $2; unit = v; sub(/[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v)
                   p99 = (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : (unit == "m") ? v * 60000 : v }
     /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
     /Non-2xx or 3xx responses:/ { errors += $5 }
-    END { printf "%.0f %.2f %d\n", rps, p99, errors }' "$out"
+    END { printf "%.0f %.2f %d %.0f\n", rps, p99, errors, (requests > 0 ? ticks / hz * 1e6 / requests : 0) }' "$out"
 }
 
 warm() { timeout $((warmup + 30)) wrk -t"$threads" -c"$connections" -d"${warmup}s" "$@" >/dev/null 2>&1 || true; }
 
-declare -A sum_rps sum_p99 runs_of ratios
+declare -A sum_rps sum_p99 sum_cpu runs_of ratios cpu_ratios
 throughput_lines=()
 bench_path() { # KEY PATH "TARGETS" [wrk args...]   TARGETS: "fixture bare gateway" or "bare gateway"
-  local key=$1 path=$2 targets=$3 r who url_var res rps p99 errs line bare_r gw_r order
+  local key=$1 path=$2 targets=$3 r who url_var res rps p99 errs cpu pid line bare_r gw_r bare_c gw_c order
   shift 3
   say "== throughput $key: $path $* (wrk -t$threads -c$connections -d${duration}s, $rounds interleaved rounds, ${warmup}s warm-up each)"
   for who in $targets; do
@@ -317,16 +325,22 @@ bench_path() { # KEY PATH "TARGETS" [wrk args...]   TARGETS: "fixture bare gatew
     if [ $((r % 2)) -eq 0 ]; then order=${targets/bare gateway/gateway bare}; fi
     for who in $order; do
       url_var="${who}_url"
-      res=$(wrk_run "$key-$who-$r" "${!url_var}$path" "$@")
-      read -r rps p99 errs <<<"$res"
+      case $who in
+        fixture) pid=$pid_fixture ;;
+        bare) pid=$pid_bareyarp ;;
+        gateway) pid=$pid_webknock ;;
+      esac
+      res=$(wrk_run "$key-$who-$r" "$pid" "${!url_var}$path" "$@")
+      read -r rps p99 errs cpu <<<"$res"
+      sum_cpu[$key-$who]=$(( ${sum_cpu[$key-$who]:-0} + cpu ))
       sum_rps[$key-$who]=$(awk -v a="${sum_rps[$key-$who]:-0}" -v b="$rps" 'BEGIN { print a + b }')
       sum_p99[$key-$who]=$(awk -v a="${sum_p99[$key-$who]:-0}" -v b="$p99" 'BEGIN { print a + b }')
       runs_of[$key-$who]=$(( ${runs_of[$key-$who]:-0} + 1 ))
       case $who in
-        bare) bare_r=$rps ;;
-        gateway) gw_r=$rps ;;
+        bare) bare_r=$rps bare_c=$cpu ;;
+        gateway) gw_r=$rps gw_c=$cpu ;;
       esac
-      line=$(printf '%-16s %-8s round %d: %8s req/s  p99 %7s ms  errors %s' "$key" "$who" "$r" "$rps" "$p99" "$errs")
+      line=$(printf '%-16s %-8s round %d: %8s req/s  p99 %7s ms  CPU %5s us/req  errors %s' "$key" "$who" "$r" "$rps" "$p99" "$cpu" "$errs")
       say "$line"
       throughput_lines+=("$line")
       if [ "$errs" != 0 ] || [ "$rps" = 0 ]; then
@@ -334,6 +348,7 @@ bench_path() { # KEY PATH "TARGETS" [wrk args...]   TARGETS: "fixture bare gatew
       fi
     done
     ratios[$key]+="$(awk -v g="$gw_r" -v b="$bare_r" 'BEGIN { printf "%.1f", (b > 0 ? 100 * g / b : 0) }') "
+    cpu_ratios[$key]+="$(awk -v g="$gw_c" -v b="$bare_c" 'BEGIN { printf "%.1f", (g > 0 ? 100 * b / g : 0) }') "
   done
 }
 
@@ -371,7 +386,7 @@ gateway_warnings=$(grep -E '^\[[0-9:]+ WRN\]' "$logs/webknock.log" | grep -v 'De
   echo "commit: $(git rev-parse --short HEAD) on $(git rev-parse --abbrev-ref HEAD); banner injection: $rewriter"
   echo "machine: $(nproc) cores, $(uname -r), $(dotnet --version 2>/dev/null | head -n 1) SDK, wrk $(wrk -v 2>&1 | head -n 1 | awk '{ print $2 }'), all on 127.0.0.1, plain HTTP/1.1"
   echo
-  echo "throughput: mean req/s and mean p99 of $rounds interleaved rounds"
+  echo "throughput: mean req/s, mean p99 and mean CPU time of the server process per request, of $rounds interleaved rounds"
   printf '%-30s %10s %10s %10s\n' "path" "fixture" "BareYarp" "WebKnock"
   keys="1k html30k"
   if [ "$diagnose" = 1 ]; then keys+=" html30k-noaccept 1k-accept"; fi
@@ -384,6 +399,10 @@ gateway_warnings=$(grep -E '^\[[0-9:]+ WRN\]' "$logs/webknock.log" | grep -v 'De
       "$(mean2 "${sum_p99[$key-fixture]:-}" "${runs_of[$key-fixture]:-}")" \
       "$(mean2 "${sum_p99[$key-bare]:-}" "${runs_of[$key-bare]:-}")" \
       "$(mean2 "${sum_p99[$key-gateway]:-}" "${runs_of[$key-gateway]:-}")"
+    printf '%-30s %10s %10s %10s\n' "$key CPU us/req (server)" \
+      "$(mean "${sum_cpu[$key-fixture]:-}" "${runs_of[$key-fixture]:-}")" \
+      "$(mean "${sum_cpu[$key-bare]:-}" "${runs_of[$key-bare]:-}")" \
+      "$(mean "${sum_cpu[$key-gateway]:-}" "${runs_of[$key-gateway]:-}")"
   done
   echo
   echo "WebKnock/BareYarp req/s: the median of the rounds' ratios (each round's pair ran back to back), then each round's"
@@ -395,6 +414,11 @@ gateway_warnings=$(grep -E '^\[[0-9:]+ WRN\]' "$logs/webknock.log" | grep -v 'De
     ratio_line "html30k-noaccept" "${ratios[html30k-noaccept]:-}"
     ratio_line "1k-accept" "${ratios[1k-accept]:-}"
   fi
+  echo
+  echo "the same from CPU time: BareYarp's CPU per request / WebKnock's (less sensitive to other load on the machine)"
+  for key in $keys; do
+    ratio_line "$key" "${cpu_ratios[$key]:-}"
+  done
   echo
   echo "per run"
   printf '%s\n' "${throughput_lines[@]}"
