@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 duration=${BENCH_DURATION:-15}      # seconds per measured wrk run
-warmup=${BENCH_WARMUP:-5}           # seconds of wrk warm-up per target and path
+warmup=${BENCH_WARMUP:-15}          # seconds of wrk warm-up per target and path (WebKnock needs ~20 s of load to reach its steady state)
 rounds=${BENCH_ROUNDS:-3}           # interleaved rounds: bare, gateway | gateway, bare | bare, gateway...
 threads=${BENCH_THREADS:-2}
 connections=${BENCH_CONNECTIONS:-64}
@@ -425,7 +425,7 @@ gateway_warnings=$(grep -E '^\[[0-9:]+ WRN\]' "$logs/webknock.log" | grep -v 'De
   echo
   echo "memory: one ${big_mb} MiB HTML page streamed with Accept: text/html; growth = VmHWM after - VmRSS just before (target for WebKnock < 2 MiB)"
   printf '%s\n' "${mem_lines[@]}"
-  echo "WebKnock growth per run (MiB): ${gateway_growths[*]}"
+  echo "WebKnock growth per run (MiB): ${gateway_growths[*]} (median $(echo "${gateway_growths[*]}" | median), largest $(printf '%s\n' "${gateway_growths[@]}" | sort -g | tail -n 1))"
   echo
   echo "gateway log (bench/results/logs/webknock.log): $gateway_errors errors, $gateway_refused refused requests ($refused_before_load before the window opened, expected), $gateway_warnings other warnings"
   if [ ${#notes[@]} -gt 0 ]; then
