@@ -1,9 +1,17 @@
+using WebKnock.Cli;
+
+if (CommandLine.IsCommand(args))
+{
+    return await CommandLine.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddWebKnock();
 
 var app = builder.Build();
 app.UseWebKnockGate();
 app.MapWebKnock();
-app.Run();
+await app.RunAsync();
+return 0;
 
 public partial class Program;

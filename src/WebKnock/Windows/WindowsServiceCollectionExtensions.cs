@@ -11,6 +11,14 @@ internal static class WindowsServiceCollectionExtensions
         services.TryAddSingleton<AccessWindowManager>();
         services.AddSingleton<IKnockEventHandler>(sp => sp.GetRequiredService<AccessWindowManager>());
         services.AddHostedService<WindowStartup>();
+
+        // What the nftables watchdog puts back when the table was flushed: the windows with their time left.
+        services.TryAddSingleton<Func<IEnumerable<(string Service, System.Net.IPAddress Address, TimeSpan Remaining)>>>(sp => () =>
+        {
+            var windows = sp.GetRequiredService<AccessWindowManager>();
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            return windows.List().Select(w => (w.Service, w.Address, w.Remaining(now))).Where(w => w.Item3 > TimeSpan.Zero);
+        });
         return services;
     }
 }

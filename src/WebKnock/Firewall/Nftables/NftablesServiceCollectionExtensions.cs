@@ -1,13 +1,33 @@
-// TEMPORARY: replaced by the nftables backend from the wip-kernel branch.
+using Microsoft.Extensions.Options;
 using WebKnock.Firewall;
+using WebKnock.Firewall.Nftables;
+using WebKnock.Knocking.Nflog;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 internal static class NftablesServiceCollectionExtensions
 {
+    /// <summary>
+    /// Registers the nftables firewall (libnftables in-process), the NFLOG reader that turns the kernel's knock
+    /// events into <c>KnockEvent</c>s for the registered <c>IKnockEventSink</c>, and the watchdog that reloads
+    /// WebKnock's table when something flushed it. They run only when <c>WebKnock:Firewall:Backend</c> is
+    /// <c>Nftables</c>. Options: <c>WebKnock:Firewall:Nftables</c>, validated at start. The watchdog puts back the
+    /// windows of a <c>Func&lt;IEnumerable&lt;(string Service, IPAddress Address, TimeSpan Remaining)&gt;&gt;</c>
+    /// if one is registered.
+    /// </summary>
     public static IServiceCollection AddNftablesFirewall(this IServiceCollection services)
     {
-        services.TryAddSingleton(new NftablesFirewallFactory(_ => throw new NotSupportedException("The nftables backend is not built yet.")));
+        services.AddOptions<NftablesOptions>()
+            .BindConfiguration(NftablesOptions.SectionName)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NftablesOptions>, NftablesOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<NftWriter>();
+        services.TryAddSingleton<NftablesFirewall>();
+        services.TryAddSingleton(new NftablesFirewallFactory(sp => sp.GetRequiredService<NftablesFirewall>()));
+        services.TryAddSingleton<NflogKnockSource>();
+        services.TryAddSingleton<TableWatchdog>();
+        services.AddHostedService<NftablesBackgroundServices>();
         return services;
     }
 }

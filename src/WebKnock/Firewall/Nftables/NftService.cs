@@ -1,0 +1,79 @@
+using WebKnock.Configuration;
+
+namespace WebKnock.Firewall.Nftables;
+
+/// <summary>One guarded service as the ruleset sees it: its knock, its window, its protected ports.</summary>
+internal sealed record NftService(
+    string Name,
+    IReadOnlyList<int> KnockPorts,
+    IReadOnlyList<int> ProtectedPorts,
+    TimeSpan StepTimeout,
+    TimeSpan Window,
+    int RatePerSecond,
+    int RateBurst,
+    int TrackedSources,
+    bool KeepEstablished)
+{
+    public const string Webmail = "webmail";
+    public const string Ssh = "ssh";
+
+    /// <summary>The configured services: webmail always, SSH when configured; the config key prefix with each.</summary>
+    public static IReadOnlyList<(NftService Service, string Key)> From(WebKnockOptions options, NftablesOptions nftables)
+    {
+        var services = new List<(NftService, string)>
+        {
+            (Create(Webmail, options.Webmail, nftables.WebmailKeepEstablished), $"{WebKnockOptions.SectionName}:Webmail"),
+        };
+        if (options.Ssh is not null)
+        {
+            services.Add((Create(Ssh, options.Ssh, nftables.SshKeepEstablished), $"{WebKnockOptions.SectionName}:Ssh"));
+        }
+
+        return services;
+    }
+
+    private static NftService Create(string name, ServiceOptions options, bool keepEstablished) => new(
+        name,
+        options.Knock.Ports,
+        options.ProtectedPorts,
+        options.Knock.StepTimeout,
+        options.Window,
+        options.Knock.RatePerSecond,
+        options.Knock.RateBurst,
+        options.Knock.MaxTrackedSources,
+        keepEstablished);
+}
+
+/// <summary>Names of the sets and chains in WebKnock's table. Sets come in pairs: suffix 4 and 6.</summary>
+internal static class NftNames
+{
+    /// <summary>Blocked from everything (admin blocks and scanners).</summary>
+    public const string Blocked = "blocked";
+
+    /// <summary>Ignored at the knock ports for a while after a flood.</summary>
+    public const string KnockBan = "knockban";
+
+    /// <summary>Per-source token buckets of the scan detector.</summary>
+    public const string Scan = "scan";
+
+    /// <summary>Networks that always pass (WebKnock:Network:AlwaysAllowed).</summary>
+    public const string Always = "always";
+
+    public const string InputChain = "input";
+
+    public static string Allow(string service) => $"{service}_allow";
+
+    public static string Progress(string service, int step) => $"{service}_k{step}_";
+
+    public static string Rate(string service) => $"{service}_rate";
+}
+
+/// <summary>One address family as the rules spell it: the payload keyword and the set name suffix.</summary>
+internal readonly record struct NftFamily(string Proto, char Suffix)
+{
+    public static readonly NftFamily V4 = new("ip", '4');
+    public static readonly NftFamily V6 = new("ip6", '6');
+    public static readonly NftFamily[] Both = [V4, V6];
+
+    public string Saddr => $"{Proto} saddr";
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+
+namespace WebKnock.Firewall.Nftables;
+
+/// <summary>
+/// Reads the JSON of <c>list set</c>: an element with a timeout is <c>{"elem": {"val": "192.0.2.7", "timeout": 90,
+/// "expires": 88}}</c> (whole seconds, truncated), one using the set's default timeout has only <c>expires</c>,
+/// one without timeout is a bare string. Values that are not single addresses are skipped.
+/// </summary>
+internal static class NftSetListing
+{
+    public static IReadOnlyList<FirewallElement> Parse(string json)
+    {
+        var elements = new List<FirewallElement>();
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return elements;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        if (!document.RootElement.TryGetProperty("nftables", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            return elements;
+        }
+
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object
+                && item.TryGetProperty("set", out var set)
+                && set.TryGetProperty("elem", out var elems)
+                && elems.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var elem in elems.EnumerateArray())
+                {
+                    if (TryRead(elem) is { } element)
+                    {
+                        elements.Add(element);
+                    }
+                }
+            }
+        }
+
+        return elements;
+    }
+
+    private static FirewallElement? TryRead(JsonElement elem)
+    {
+        if (elem.ValueKind == JsonValueKind.String)
+        {
+            return NftAddress.TryParse(elem.GetString(), out var bare) ? new FirewallElement(bare, null) : null;
+        }
+
+        if (elem.ValueKind != JsonValueKind.Object || !elem.TryGetProperty("elem", out var inner) || inner.ValueKind != JsonValueKind.Object
+            || !inner.TryGetProperty("val", out var val) || val.ValueKind != JsonValueKind.String
+            || !NftAddress.TryParse(val.GetString(), out var address))
+        {
+            return null;
+        }
+
+        TimeSpan? remaining = null;
+        if (Seconds(inner, "expires") is { } expires)
+        {
+            remaining = expires;
+        }
+        else if (Seconds(inner, "timeout") is { } timeout)
+        {
+            remaining = timeout;
+        }
+
+        return new FirewallElement(address, remaining);
+    }
+
+    private static TimeSpan? Seconds(JsonElement inner, string name)
+        => inner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds) && seconds >= 0
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
+}

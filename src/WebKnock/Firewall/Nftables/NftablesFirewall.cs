@@ -1,0 +1,169 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WebKnock.Configuration;
+
+namespace WebKnock.Firewall.Nftables;
+
+/// <summary>
+/// <see cref="IFirewall"/> on WebKnock's own nftables table, through libnftables in-process. Every address is
+/// validated and written in canonical form; element changes are batched by <see cref="NftWriter"/>.
+/// </summary>
+internal sealed partial class NftablesFirewall : IFirewall
+{
+    private readonly NftWriter _writer;
+    private readonly RulesetBuilder _builder;
+    private readonly ILogger<NftablesFirewall> _logger;
+    private readonly HashSet<string> _services;
+
+    public NftablesFirewall(IOptions<WebKnockOptions> options, IOptions<NftablesOptions> nftables, NftWriter writer, ILogger<NftablesFirewall> logger)
+    {
+        _builder = new RulesetBuilder(options.Value, nftables.Value);
+        _services = _builder.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        _writer = writer;
+        _logger = logger;
+    }
+
+    public string Table => _builder.Table;
+
+    /// <summary>Whether <see cref="InitializeAsync"/> has loaded the table (the watchdog restores only then).</summary>
+    public bool IsInitialized { get; private set; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var kept = await ReadKeptAsync(cancellationToken).ConfigureAwait(false);
+        await _writer.RunAsync(_builder.BuildLoad(kept), cancellationToken: cancellationToken).ConfigureAwait(false);
+        IsInitialized = true;
+        LogTableLoaded(_logger, Table, kept.Count);
+    }
+
+    /// <summary>Loads the table again, keeping what is left of it and putting <paramref name="windows"/> back.</summary>
+    public async Task RestoreAsync(IEnumerable<(string Service, IPAddress Address, TimeSpan Remaining)> windows, CancellationToken cancellationToken)
+    {
+        var kept = (await ReadKeptAsync(cancellationToken).ConfigureAwait(false)).ToList();
+        foreach (var (service, address, remaining) in windows)
+        {
+            if (_services.Contains(service) && remaining > TimeSpan.Zero)
+            {
+                kept.Add(new NftSetElement(AllowSet(service, address), NftAddress.Canonical(address), remaining));
+            }
+        }
+
+        // One element per set and address: the longest remaining time wins.
+        var merged = kept.GroupBy(e => (e.Set, e.Address))
+            .Select(g => g.OrderByDescending(e => e.Remaining ?? TimeSpan.MaxValue).First())
+            .ToList();
+        await _writer.RunAsync(_builder.BuildLoad(merged), cancellationToken: cancellationToken).ConfigureAwait(false);
+        LogTableRestored(_logger, Table, merged.Count);
+    }
+
+    /// <summary>Whether the table (its input chain) is loaded in the kernel.</summary>
+    public async Task<bool> TableExistsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _writer.RunAsync($"list chain inet {Table} {NftNames.InputChain}", cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (NftablesException e) when (e.IsNotFound)
+        {
+            return false;
+        }
+    }
+
+    public Task OpenAsync(string service, IPAddress address, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        LogOpen(_logger, service, address, timeout);
+        return Refresh(AllowSet(service, address), address, timeout, cancellationToken);
+    }
+
+    public Task CloseAsync(string service, IPAddress address, CancellationToken cancellationToken)
+    {
+        LogClose(_logger, service, address);
+        return Remove(AllowSet(service, address), address, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<FirewallElement>> ListAsync(string service, CancellationToken cancellationToken)
+    {
+        CheckService(service);
+        return await ListSetsAsync(NftNames.Allow(service), cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task BlockAsync(IPAddress address, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        LogBlock(_logger, address, duration);
+        return Refresh(NftNames.Blocked + NftAddress.FamilySuffix(address), address, duration, cancellationToken);
+    }
+
+    public Task UnblockAsync(IPAddress address, CancellationToken cancellationToken)
+    {
+        LogUnblock(_logger, address);
+        return Remove(NftNames.Blocked + NftAddress.FamilySuffix(address), address, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<FirewallElement>> ListBlockedAsync(CancellationToken cancellationToken)
+        => await ListSetsAsync(NftNames.Blocked, cancellationToken).ConfigureAwait(false);
+
+    // Re-adding an element refreshes its timeout only on recent kernels; add, delete, add works everywhere.
+    // Add first: deleting an absent element fails the whole transaction.
+    private Task Refresh(string set, IPAddress address, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var a = NftAddress.Format(address);
+        return _writer.RunBatchedAsync(
+            $"add element inet {Table} {set} {{ {a} }}\ndelete element inet {Table} {set} {{ {a} }}\nadd element inet {Table} {set} {{ {a} timeout {NftAddress.FormatTimeout(timeout)} }}",
+            cancellationToken);
+    }
+
+    private Task Remove(string set, IPAddress address, CancellationToken cancellationToken)
+    {
+        var a = NftAddress.Format(address);
+        return _writer.RunBatchedAsync($"add element inet {Table} {set} {{ {a} }}\ndelete element inet {Table} {set} {{ {a} }}", cancellationToken);
+    }
+
+    private async Task<List<FirewallElement>> ListSetsAsync(string set, CancellationToken cancellationToken)
+    {
+        var elements = new List<FirewallElement>();
+        foreach (var suffix in "46")
+        {
+            var json = await _writer.RunAsync($"list set inet {Table} {set}{suffix}", json: true, cancellationToken).ConfigureAwait(false);
+            elements.AddRange(NftSetListing.Parse(json));
+        }
+
+        return elements;
+    }
+
+    private async Task<IReadOnlyList<NftSetElement>> ReadKeptAsync(CancellationToken cancellationToken)
+    {
+        var kept = new List<NftSetElement>();
+        foreach (var set in _builder.KeptSets)
+        {
+            try
+            {
+                var json = await _writer.RunAsync($"list set inet {Table} {set}", json: true, cancellationToken).ConfigureAwait(false);
+                kept.AddRange(NftSetListing.Parse(json).Select(e => new NftSetElement(set, e.Address, e.Remaining)));
+            }
+            catch (NftablesException e) when (e.IsNotFound)
+            {
+                // No table yet, or a set that a new configuration adds.
+            }
+        }
+
+        return kept;
+    }
+
+    private string AllowSet(string service, IPAddress address)
+    {
+        CheckService(service);
+        return NftNames.Allow(service) + NftAddress.FamilySuffix(address);
+    }
+
+    private void CheckService(string service)
+    {
+        if (!_services.Contains(service))
+        {
+            throw new ArgumentException($"Unknown service '{service}'; configured: {string.Join(", ", _services)}.", nameof(service));
+        }
+    }
+}

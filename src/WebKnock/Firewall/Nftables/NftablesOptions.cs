@@ -1,0 +1,58 @@
+namespace WebKnock.Firewall.Nftables;
+
+/// <summary>
+/// Settings of the nftables backend that only the kernel ruleset needs, bound from
+/// <c>WebKnock:Firewall:Nftables</c>. The table name and the NFLOG group stay in <see cref="Configuration.FirewallOptions"/>.
+/// </summary>
+public sealed class NftablesOptions
+{
+    public const string SectionName = "WebKnock:Firewall:Nftables";
+
+    /// <summary>
+    /// Priority of WebKnock's input base chain. It must run after conntrack (-200) so <c>ct state</c> is known,
+    /// and before the usual filter chains (0) so that knock packets are seen even when the host's own rules drop them.
+    /// </summary>
+    public int InputPriority { get; set; } = -10;
+
+    /// <summary>Whether established connections to the webmail's protected ports survive the end of their window.</summary>
+    public bool WebmailKeepEstablished { get; set; }
+
+    /// <summary>Whether established SSH connections survive the end of their window (a session in progress is kept).</summary>
+    public bool SshKeepEstablished { get; set; } = true;
+
+    /// <summary>How long a source that floods the knock ports is ignored at them.</summary>
+    public TimeSpan FloodBanTime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Detect port scans: SYNs to closed ports that are neither knock nor protected ports.</summary>
+    public bool ScanDetection { get; set; } = true;
+
+    /// <summary>A source may hit this many closed ports in a burst before it counts as scanning.</summary>
+    public int ScanThreshold { get; set; } = 20;
+
+    /// <summary>The period over which <see cref="ScanThreshold"/> closed ports are tolerated (a token bucket refilled at threshold per period).</summary>
+    public TimeSpan ScanPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a scanning source is blocked from everything.</summary>
+    public TimeSpan ScanBlockTime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Drop the paper's bad packets: XMAS, NULL, SYN+FIN, SYN+RST, new TCP without SYN, TCP fragments.</summary>
+    public bool DropBadPackets { get; set; } = true;
+
+    /// <summary>Drop every other new inbound connection, except <see cref="AlwaysOpenTcpPorts"/>, <see cref="AlwaysOpenUdpPorts"/> and ICMP.</summary>
+    public bool DefaultDrop { get; set; }
+
+    /// <summary>TCP ports that stay open to everybody when <see cref="DefaultDrop"/> is on.</summary>
+    public int[] AlwaysOpenTcpPorts { get; set; } = [];
+
+    /// <summary>UDP ports that stay open to everybody when <see cref="DefaultDrop"/> is on.</summary>
+    public int[] AlwaysOpenUdpPorts { get; set; } = [];
+
+    /// <summary>Knock events (steps, completions, wrong knocks) logged to NFLOG per second, over all sources.</summary>
+    public int KnockLogRatePerSecond { get; set; } = 500;
+
+    /// <summary>Drops, floods and scans logged to NFLOG per second, over all sources.</summary>
+    public int NoiseLogRatePerSecond { get; set; } = 50;
+
+    /// <summary>How often the watchdog checks that WebKnock's table is still loaded.</summary>
+    public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromSeconds(2);
+}

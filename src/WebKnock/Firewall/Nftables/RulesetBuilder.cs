@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text;
+using WebKnock.Configuration;
+
+namespace WebKnock.Firewall.Nftables;
+
+/// <summary>An element to put back into a set when the table is (re)loaded.</summary>
+internal sealed record NftSetElement(string Set, IPAddress Address, TimeSpan? Remaining);
+
+/// <summary>
+/// Generates WebKnock's own table, <c>table inet &lt;Table&gt;</c>, from the configuration. Nothing outside
+/// that table is ever named. Loading replaces the table atomically and puts the given elements back.
+/// </summary>
+internal sealed class RulesetBuilder
+{
+    public const string KnockLimit = "wk_log_knock";
+    public const string NoiseLimit = "wk_log_noise";
+    /// <summary>Only a pure SYN counts as a knock or a connection attempt.</summary>
+    public const string PureSyn = "tcp flags & (fin|syn|rst|ack) == syn";
+
+    private readonly NftablesOptions _nftables;
+    private readonly int _group;
+    private readonly IPNetwork[] _alwaysAllowed;
+
+    public RulesetBuilder(WebKnockOptions options, NftablesOptions nftables)
+    {
+        var errors = RulesetValidation.Validate(options, nftables);
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", errors));
+        }
+
+        _nftables = nftables;
+        _group = options.Firewall.NflogGroup;
+        Table = options.Firewall.Table;
+        Services = NftService.From(options, nftables).Select(s => s.Service).ToArray();
+        _alwaysAllowed = options.Network.AlwaysAllowed.Select(n => IPNetwork.Parse(n.Trim())).ToArray();
+    }
+
+    public string Table { get; }
+
+    public IReadOnlyList<NftService> Services { get; }
+
+    /// <summary>The sets whose elements survive a reload: allowed and blocked, both families.</summary>
+    public IEnumerable<string> KeptSets => Services
+        .Select(s => NftNames.Allow(s.Name))
+        .Append(NftNames.Blocked)
+        .SelectMany(set => new[] { set + "4", set + "6" });
+
+    /// <summary>One atomic buffer: create-if-absent, delete, the whole table, then <paramref name="elements"/> put back.</summary>
+    public string BuildLoad(IEnumerable<NftSetElement> elements)
+    {
+        var text = new StringBuilder();
+        text.Append("table inet ").Append(Table).Append('\n');
+        text.Append("delete table inet ").Append(Table).Append('\n');
+        text.Append(BuildTable());
+        foreach (var group in elements.Where(e => e.Remaining is null || e.Remaining > TimeSpan.Zero).GroupBy(e => e.Set))
+        {
+            var items = group.Select(e => e.Remaining is { } r
+                ? $"{NftAddress.Format(e.Address)} timeout {NftAddress.FormatTimeout(r)}"
+                : NftAddress.Format(e.Address));
+            text.Append($"add element inet {Table} {group.Key} {{ {string.Join(", ", items)} }}\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The table definition alone.</summary>
+    public string BuildTable()
+    {
+        var text = new StringBuilder();
+        text.Append("table inet ").Append(Table).Append(" {\n");
+        text.Append($"\tlimit {KnockLimit} {{ rate {_nftables.KnockLogRatePerSecond}/second burst {_nftables.KnockLogRatePerSecond} packets }}\n");
+        text.Append($"\tlimit {NoiseLimit} {{ rate {_nftables.NoiseLogRatePerSecond}/second burst {_nftables.NoiseLogRatePerSecond} packets }}\n");
+        WriteSets(text);
+        foreach (var service in Services)
+        {
+            ProtectChains.Write(text, service, _group);
+            KnockChains.Write(text, service, _group);
+        }
+
+        var alwaysFamilies = _alwaysAllowed.Select(n => NftAddress.FamilySuffix(n.BaseAddress)).Distinct().ToArray();
+        InputChain.Write(text, this, _nftables, _group, alwaysFamilies);
+        text.Append("}\n");
+        return text.ToString();
+    }
+
+    private void WriteSets(StringBuilder text)
+    {
+        foreach (var service in Services)
+        {
+            Set(text, NftNames.Allow(service.Name), timeout: null, size: 65536);
+            for (var step = 1; step < service.KnockPorts.Count; step++)
+            {
+                Set(text, NftNames.Progress(service.Name, step), service.StepTimeout, service.TrackedSources);
+            }
+
+            Set(text, NftNames.Rate(service.Name), TimeSpan.FromMinutes(1), service.TrackedSources);
+        }
+
+        Set(text, NftNames.Blocked, _nftables.ScanBlockTime, 65536);
+        Set(text, NftNames.KnockBan, _nftables.FloodBanTime, 65536);
+        if (_nftables.ScanDetection)
+        {
+            Set(text, NftNames.Scan, _nftables.ScanPeriod, 65536);
+        }
+
+        foreach (var f in NftFamily.Both)
+        {
+            var networks = _alwaysAllowed
+                .Where(n => NftAddress.FamilySuffix(n.BaseAddress) == f.Suffix)
+                .Select(n => n.ToString())
+                .ToArray();
+            if (networks.Length > 0)
+            {
+                text.Append($"\tset {NftNames.Always}{f.Suffix} {{ type {AddrType(f)}; flags interval; auto-merge; elements = {{ {string.Join(", ", networks)} }}; }}\n");
+            }
+        }
+    }
+
+    private static void Set(StringBuilder text, string name, TimeSpan? timeout, int size)
+    {
+        foreach (var f in NftFamily.Both)
+        {
+            var defaultTimeout = timeout is { } t ? $" timeout {NftAddress.FormatTimeout(t)};" : "";
+            text.Append($"\tset {name}{f.Suffix} {{ type {AddrType(f)}; flags dynamic, timeout;{defaultTimeout} size {size}; }}\n");
+        }
+    }
+
+    private static string AddrType(NftFamily f) => f == NftFamily.V4 ? "ipv4_addr" : "ipv6_addr";
+
+    /// <summary>Writes <c>chain name { ... }</c>, one rule a line.</summary>
+    internal static void Chain(StringBuilder text, string name, Action<ChainBody> body)
+    {
+        text.Append("\tchain ").Append(name).Append(" {\n");
+        body(new ChainBody(text));
+        text.Append("\t}\n");
+    }
+
+    internal readonly struct ChainBody(StringBuilder text)
+    {
+        public void Line(string rule) => text.Append("\t\t").Append(rule).Append('\n');
+    }
+}

@@ -1,0 +1,186 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WebKnock.Configuration;
+
+namespace WebKnock.Knocking.Nflog;
+
+/// <summary>
+/// Reads the kernel's knock and drop events from NFLOG and publishes them as <see cref="KnockEvent"/>s.
+/// Malformed messages are counted and dropped; lost ones (ENOBUFS, gaps in the kernel's numbering) counted.
+/// </summary>
+internal sealed partial class NflogKnockSource : BackgroundService
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly IKnockEventSink _sink;
+    private readonly WebKnockOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<NflogKnockSource> _logger;
+    private long _received;
+    private long _malformed;
+    private long _lost;
+    private long _overruns;
+    private long _ignored;
+    private uint? _lastSequence;
+
+    public NflogKnockSource(IKnockEventSink sink, IOptions<WebKnockOptions> options, TimeProvider time, ILogger<NflogKnockSource> logger)
+    {
+        _sink = sink;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>NFLOG packet messages received.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>Messages that could not be parsed.</summary>
+    public long Malformed => Interlocked.Read(ref _malformed);
+
+    /// <summary>Messages the kernel logged that never arrived (gaps in its sequence numbers).</summary>
+    public long Lost => Interlocked.Read(ref _lost);
+
+    /// <summary>Times the socket overflowed (ENOBUFS).</summary>
+    public long Overruns => Interlocked.Read(ref _overruns);
+
+    /// <summary>Well-formed messages whose prefix is not one of WebKnock's.</summary>
+    public long Ignored => Interlocked.Read(ref _ignored);
+
+    /// <summary>Completes once the group is bound (events logged from then on are seen).</summary>
+    public Task Listening => _listening.Task;
+
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var group = _options.Firewall.NflogGroup;
+        var buffer = new byte[65536];
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var reader = NflogReader.Open(group);
+                LogListening(_logger, group);
+                _listening.TrySetResult();
+                await ReadAsync(reader, buffer, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The kernel keeps enforcing without the reader; only the gateway's view is missing. Retry.
+                LogReaderFailed(_logger, e, group);
+                await Task.Delay(RetryDelay, _time, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ReadAsync(NflogReader reader, byte[] buffer, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            int received;
+            try
+            {
+                received = await reader.ReceiveAsync(buffer, stoppingToken).ConfigureAwait(false);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.NoBufferSpaceAvailable)
+            {
+                var overruns = Interlocked.Increment(ref _overruns);
+                LogOverrun(_logger, overruns);
+                continue;
+            }
+
+            ProcessDatagram(buffer.AsSpan(0, received));
+        }
+    }
+
+    /// <summary>Handles one datagram; public for tests, which feed it bytes instead of a socket.</summary>
+    public void ProcessDatagram(ReadOnlySpan<byte> datagram)
+    {
+        var offset = 0;
+        while (NetlinkMessages.TryNext(datagram, ref offset, out var message, out var malformed) || malformed)
+        {
+            if (malformed)
+            {
+                Interlocked.Increment(ref _malformed);
+                break;
+            }
+
+            if (NetlinkMessages.Type(message) < NetlinkMessages.MinimumDataType)
+            {
+                continue;
+            }
+
+            Interlocked.Increment(ref _received);
+            var result = NflogParser.Parse(message);
+            if (result.Record is not { } record)
+            {
+                Interlocked.Increment(ref _malformed);
+                LogMalformed(_logger, result.Failure ?? "");
+                continue;
+            }
+
+            CountGap(record.Sequence);
+            Publish(record);
+        }
+    }
+
+    private void CountGap(uint? sequence)
+    {
+        if (sequence is not { } current)
+        {
+            return;
+        }
+
+        if (_lastSequence is { } last && current != unchecked(last + 1))
+        {
+            var missing = unchecked(current - last - 1);
+            if (missing < int.MaxValue)
+            {
+                Interlocked.Add(ref _lost, missing);
+                LogLost(_logger, missing);
+            }
+        }
+
+        _lastSequence = current;
+    }
+
+    private void Publish(NflogRecord record)
+    {
+        if (!NflogPrefix.TryParse(record.Prefix, out var kind, out var service, out var step))
+        {
+            Interlocked.Increment(ref _ignored);
+            return;
+        }
+
+        if (kind == KnockEventKind.SequenceCompleted)
+        {
+            var ports = ServiceOptions(service)?.Knock.Ports ?? [];
+            step = Array.IndexOf(ports, record.DestinationPort) + 1;
+            step = step > 0 ? step : ports.Length;
+        }
+
+        var knock = new KnockEvent(kind, service, record.Source, record.DestinationPort, step, record.Timestamp ?? _time.GetUtcNow());
+        LogEvent(_logger, knock.Kind, knock.Service, knock.Source, knock.Port, knock.Step);
+        try
+        {
+            _sink.Publish(knock);
+        }
+        catch (Exception e)
+        {
+            LogSinkFailed(_logger, e, knock.Kind, knock.Source);
+        }
+    }
+
+    private ServiceOptions? ServiceOptions(string service) => service switch
+    {
+        "webmail" => _options.Webmail,
+        "ssh" => _options.Ssh,
+        _ => null,
+    };
+}

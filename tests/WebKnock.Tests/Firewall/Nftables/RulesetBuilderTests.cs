@@ -1,0 +1,160 @@
+using System.Net;
+using WebKnock.Configuration;
+
+namespace WebKnock.Firewall.Nftables.Tests;
+
+public sealed class RulesetBuilderTests
+{
+    internal static WebKnockOptions Options(bool ssh = true) => new()
+    {
+        Webmail = new ServiceOptions
+        {
+            Knock = new KnockOptions { Ports = [7000, 8000, 9000], StepTimeout = TimeSpan.FromSeconds(10), RatePerSecond = 20, RateBurst = 10 },
+            ProtectedPorts = [443],
+            Window = TimeSpan.FromMinutes(30),
+        },
+        Ssh = ssh
+            ? new ServiceOptions { Knock = new KnockOptions { Ports = [7100, 7200, 7300, 7400] }, ProtectedPorts = [22], Window = TimeSpan.FromMinutes(5) }
+            : null,
+        Firewall = new FirewallOptions { Table = "webknock", NflogGroup = 7300 },
+    };
+
+    private static string Table(WebKnockOptions? options = null, NftablesOptions? nftables = null)
+        => new RulesetBuilder(options ?? Options(), nftables ?? new NftablesOptions()).BuildTable();
+
+    [Theory]
+    [InlineData("set webmail_allow4 { type ipv4_addr; flags dynamic, timeout; size 65536; }")]
+    [InlineData("set webmail_allow6 { type ipv6_addr; flags dynamic, timeout; size 65536; }")]
+    [InlineData("set webmail_k1_4 { type ipv4_addr; flags dynamic, timeout; timeout 10000ms; size 65536; }")]
+    [InlineData("set webmail_k2_6 { type ipv6_addr; flags dynamic, timeout; timeout 10000ms; size 65536; }")]
+    [InlineData("set ssh_k3_4 {")]
+    [InlineData("set blocked4 { type ipv4_addr; flags dynamic, timeout; timeout 3600000ms; size 65536; }")]
+    [InlineData("type filter hook input priority -10; policy accept;")]
+    [InlineData("type filter hook prerouting priority -450; policy accept;")]
+    [InlineData("tcp dport { 7000, 8000, 9000 } tcp flags & (fin|syn|rst|ack) == syn jump webmail_knock")]
+    [InlineData("tcp dport { 7000, 8000, 9000, 7100, 7200, 7300, 7400 } drop")]
+    [InlineData("meta l4proto { tcp, udp } th dport 443 jump webmail_protect")]
+    [InlineData("tcp dport vmap { 7000 : goto webmail_step1, 8000 : goto webmail_step2, 9000 : goto webmail_step3 }")]
+    [InlineData("add @webmail_rate4 { ip saddr limit rate over 20/second burst 10 packets } update @knockban4 { ip saddr } goto log_flood_webmail")]
+    [InlineData("ip saddr @webmail_k1_4 delete @webmail_k1_4 { ip saddr } add @webmail_k2_4 { ip saddr } goto log_step_webmail_2")]
+    [InlineData("ip6 saddr @webmail_k2_6 delete @webmail_k2_6 { ip6 saddr } update @webmail_allow6 { ip6 saddr timeout 1800000ms } goto log_open_webmail")]
+    [InlineData("limit name \"wk_log_knock\" log prefix \"wk:step:webmail:1\" group 7300")]
+    [InlineData("limit name \"wk_log_knock\" log prefix \"wk:open:webmail\" group 7300")]
+    [InlineData("limit name \"wk_log_knock\" log prefix \"wk:wrong:webmail\" group 7300")]
+    [InlineData("limit name \"wk_log_noise\" log prefix \"wk:drop:webmail\" group 7300")]
+    [InlineData("limit name \"wk_log_noise\" log prefix \"wk:flood:ssh\" group 7300")]
+    [InlineData("limit name \"wk_log_noise\" log prefix \"wk:scan\" group 7300")]
+    [InlineData("tcp flags & (fin|syn|rst|psh|ack|urg) == fin|psh|urg drop")]
+    [InlineData("tcp flags & (fin|syn|rst|psh|ack|urg) == 0x0 drop")]
+    [InlineData("ct state new tcp flags & (fin|syn|rst|ack) != syn drop")]
+    [InlineData("meta l4proto tcp ip frag-off & 0x3fff != 0 drop")]
+    [InlineData("add @scan4 { ip saddr limit rate over 20/minute burst 20 packets } update @blocked4 { ip saddr } goto log_scan")]
+    [InlineData("socket transparent 0 return")]
+    public void Table_contains_rule(string expected)
+    {
+        Assert.Contains(expected, Table());
+    }
+
+    [Theory]
+    [InlineData("flush ruleset")]
+    [InlineData("table ip ")]
+    [InlineData("table inet filter")]
+    [InlineData("flags owner")]
+    [InlineData("ssh_k4_4")]
+    [InlineData("log_step_webmail_3")]
+    [InlineData("always4")]
+    public void Table_does_not_contain(string unexpected)
+    {
+        Assert.DoesNotContain(unexpected, Table());
+    }
+
+    [Fact]
+    public void Input_chain_accepts_nothing_established_without_default_drop()
+    {
+        var text = Table();
+
+        Assert.DoesNotContain("ct state established", text[text.IndexOf("chain input {", StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
+    public void Protected_port_check_comes_before_any_established_accept()
+    {
+        var text = Table(nftables: new NftablesOptions { DefaultDrop = true, AlwaysOpenTcpPorts = [25] });
+        var input = text[text.IndexOf("chain input {", StringComparison.Ordinal)..];
+
+        Assert.True(input.IndexOf("jump webmail_protect", StringComparison.Ordinal) < input.IndexOf("ct state established,related accept", StringComparison.Ordinal));
+        Assert.Contains("tcp dport 25 accept", input);
+        Assert.EndsWith("ct state new drop\n\t}\n}\n", text);
+    }
+
+    [Theory]
+    [InlineData(false, true, "ssh_protect", true)]
+    [InlineData(false, false, "ssh_protect", false)]
+    [InlineData(true, true, "webmail_protect", true)]
+    [InlineData(false, true, "webmail_protect", false)]
+    public void Keeping_established_connections_is_per_service(bool webmail, bool ssh, string chain, bool keeps)
+    {
+        var text = Table(nftables: new NftablesOptions { WebmailKeepEstablished = webmail, SshKeepEstablished = ssh });
+        var start = text.IndexOf($"chain {chain} {{", StringComparison.Ordinal);
+        var body = text[start..text.IndexOf("\t}", start, StringComparison.Ordinal)];
+
+        Assert.Equal(keeps, body.Contains("ct state established,related accept", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(20, 60, "20/minute")]
+    [InlineData(20, 10, "2/second")]
+    [InlineData(30, 20, "2/second")]
+    [InlineData(10, 3600, "10/hour")]
+    [InlineData(1, 172800, "1/day")]
+    public void Scan_rate_is_threshold_per_period(int threshold, int periodSeconds, string expected)
+    {
+        var options = new NftablesOptions { ScanThreshold = threshold, ScanPeriod = TimeSpan.FromSeconds(periodSeconds) };
+
+        Assert.Equal(expected, InputChain.ScanRate(options));
+    }
+
+    [Fact]
+    public void Load_replaces_only_its_own_table_and_puts_elements_back()
+    {
+        var builder = new RulesetBuilder(Options(), new NftablesOptions());
+        var load = builder.BuildLoad(
+        [
+            new NftSetElement("webmail_allow4", IPAddress.Parse("192.0.2.7"), TimeSpan.FromSeconds(90)),
+            new NftSetElement("webmail_allow4", IPAddress.Parse("::ffff:192.0.2.8"), TimeSpan.FromMilliseconds(1500)),
+            new NftSetElement("webmail_allow6", IPAddress.Parse("2001:DB8:0:0::7"), null),
+            new NftSetElement("blocked4", IPAddress.Parse("192.0.2.9"), TimeSpan.Zero),
+        ]);
+        var lines = load.Split('\n');
+
+        Assert.Equal("table inet webknock", lines[0]);
+        Assert.Equal("delete table inet webknock", lines[1]);
+        Assert.Equal("table inet webknock {", lines[2]);
+        Assert.Contains("add element inet webknock webmail_allow4 { 192.0.2.7 timeout 90000ms, 192.0.2.8 timeout 1500ms }", lines);
+        Assert.Contains("add element inet webknock webmail_allow6 { 2001:db8::7 }", lines);
+        Assert.DoesNotContain("192.0.2.9", load);
+    }
+
+    [Fact]
+    public void Single_port_knock_opens_at_once()
+    {
+        var options = Options(ssh: false);
+        options.Webmail.Knock.Ports = [7000];
+        var text = Table(options);
+
+        Assert.Contains("update @webmail_allow4 { ip saddr timeout 1800000ms } goto log_open_webmail", text);
+        Assert.DoesNotContain("webmail_k1_4", text);
+    }
+
+    [Fact]
+    public void Always_allowed_networks_pass_first()
+    {
+        var options = Options();
+        options.Network.AlwaysAllowed = ["192.0.2.128/25", "2001:db8:1::/48"];
+        var text = Table(options);
+
+        Assert.Contains("set always4 { type ipv4_addr; flags interval; auto-merge; elements = { 192.0.2.128/25 }; }", text);
+        Assert.Contains("ip6 saddr @always6 accept", text);
+        Assert.True(text.IndexOf("ip saddr @always4 accept", StringComparison.Ordinal) < text.IndexOf("ip saddr @blocked4 drop", StringComparison.Ordinal));
+    }
+}
