@@ -35,7 +35,6 @@ die() { echo "bench: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- processes and cleanup
 pids=()
-names=()
 cleanup() {
   local i
   for i in "${!pids[@]}"; do
@@ -55,7 +54,6 @@ start() {
   shift
   "$@" >"$logs/$name.log" 2>&1 </dev/null &
   pids+=($!)
-  names+=("$name")
   printf -v "pid_$name" '%s' $!
 }
 
