@@ -73,7 +73,8 @@ TXT
     --WebKnock:Upstream:Url=http://127.0.0.1:8081/ \
     --Kestrel:Endpoints:Https:Certificate:Path="$tls/fullchain.pem" \
     --Kestrel:Endpoints:Https:Certificate:KeyPath="$tls/privkey.pem" \
-    --WebKnock:LogFile="$root/data/logs/webknock-.json"
+    --WebKnock:LogFile="$root/data/logs/webknock-.json" \
+    --WebKnock:Events:Path="$root/data/events.db"
 fi
 
 bash scripts/install-deps.sh test
@@ -104,6 +105,7 @@ say "starting the gateway (log: $state/gateway.log)"
     --WebKnock:Upstream:Profile=Roundcube \
     --WebKnock:Upstream:Url=http://127.0.0.1:8080/ \
     --WebKnock:LogFile="$state/webknock-.json" \
+    --WebKnock:Events:Path="$state/events.db" \
     --Kestrel:Endpoints:Https:Url=https://198.51.100.1:443 \
     --Kestrel:Endpoints:Https6:Url="https://[2001:db8:77::1]:443" \
     --Kestrel:Endpoints:Https6:Certificate:Path="$state/tls/fullchain.pem" \

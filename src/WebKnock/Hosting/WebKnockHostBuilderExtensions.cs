@@ -23,7 +23,9 @@ internal static class WebKnockHostBuilderExtensions
             .AddNftablesFirewall()
             .AddAccessWindows()
             .AddWebmail()
-            .AddWebKnockProxy();
+            .AddWebKnockProxy()
+            .AddEventStore();
+        builder.Services.AddHostedService<WebKnock.Events.WindowEventRecording>();
 
         return builder;
     }

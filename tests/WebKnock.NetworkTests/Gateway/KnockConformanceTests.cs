@@ -11,7 +11,7 @@ namespace WebKnock.NetworkTests.Gateway;
 /// The in-memory <see cref="KnockDetector"/> claims the kernel rules' semantics. One table of knock scenarios is run
 /// through both: the detector on a manual clock, and the real gateway's kernel rules with real SYNs from one client
 /// namespace per row and real pauses. Each row must end the same way in both (opened or not), and as expected.
-/// Flood rows are checked against the kernel only: the detector differs there (see <see cref="FloodDivergence"/>).
+/// Flood rows included: the detector bans a flooding source as the kernel does.
 /// </summary>
 [Collection(GatewayCollection.Name)]
 public sealed class KnockConformanceTests(ITestOutputHelper output)
@@ -68,12 +68,6 @@ public sealed class KnockConformanceTests(ITestOutputHelper output)
         new("a flood of 40 SYNs at port 1, a pause, then the knock", [new Burst(P1, 40), Pause, new Syns(P1, P2, P3)], false),
     ];
 
-    /// <summary>Why the in-memory half of the flood rows is skipped.</summary>
-    public const string FloodDivergence =
-        "KnockDetector differs from the kernel on floods: its bucket holds RatePerSecond + RateBurst SYNs (30) where the kernel's "
-        + "holds RateBurst (10), and it only ignores SYNs over the rate where the kernel bans the source for FloodBanTime. "
-        + "Rows 'a burst of 15' and 'a flood of 40, a pause' open in memory and stay closed in the kernel. Un-skip when fixed.";
-
     [Fact]
     public void The_in_memory_detector_gives_the_expected_outcome_of_every_row()
     {
@@ -83,7 +77,7 @@ public sealed class KnockConformanceTests(ITestOutputHelper output)
         }
     }
 
-    [Fact(Skip = FloodDivergence)]
+    [Fact]
     public void The_in_memory_detector_treats_floods_as_the_kernel_does()
     {
         foreach (var row in FloodRows)
@@ -119,10 +113,7 @@ public sealed class KnockConformanceTests(ITestOutputHelper output)
         Assert.All(all.Select((row, i) => (row, i)), r =>
         {
             Assert.True(opened[r.i] == r.row.Opens, $"{r.row.Name}: in the kernel {Word(opened[r.i])}, expected {Word(r.row.Opens)}\n{gw.Diagnostics}");
-            if (Array.IndexOf(FloodRows, r.row) < 0)
-            {
-                Assert.True(memory[r.i] == r.row.Opens, $"{r.row.Name}: in memory {Word(memory[r.i])}, expected {Word(r.row.Opens)}");
-            }
+            Assert.True(memory[r.i] == r.row.Opens, $"{r.row.Name}: in memory {Word(memory[r.i])}, expected {Word(r.row.Opens)}");
         });
         Assert.True(heard is not null, "the gateway's completed sequences differ from the kernel's allowed set");
     }
@@ -169,7 +160,7 @@ public sealed class KnockConformanceTests(ITestOutputHelper output)
     private static bool RunInMemory(Row row, IPAddress source)
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-        var options = new KnockOptions { Ports = [P1, P2, P3], StepTimeout = StepTimeout };
+        var options = new KnockOptions { Ports = [P1, P2, P3], StepTimeout = StepTimeout, RatePerSecond = 20, RateBurst = 10 };
         var detector = new KnockDetector("webmail", options, clock);
         var opened = false;
         foreach (var step in row.Steps)

@@ -104,6 +104,7 @@ public sealed class GatewayScenario : IAsyncDisposable
         "--WebKnock:Webmail:Knock:Ports:2=8000",
         $"--WebKnock:Upstream:Url=http://127.0.0.1:{FixturePort}/",
         $"--WebKnock:LogFile={Path.Combine(Directory, "webknock-.json")}",
+        $"--WebKnock:Events:Path={Path.Combine(Directory, "events.db")}",
         $"--Kestrel:Endpoints:Https:Url=https://{TestNetwork.ServerV4}:443",
         $"--Kestrel:Endpoints:Https:Certificate:Path={CertificatePath}",
         $"--Kestrel:Endpoints:Https:Certificate:KeyPath={KeyPath}",
