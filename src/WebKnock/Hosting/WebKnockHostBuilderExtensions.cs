@@ -13,6 +13,7 @@ internal static class WebKnockHostBuilderExtensions
     {
         builder.AddWebKnockConfiguration();
         builder.Services.AddSingleton<IValidateOptions<WebKnockOptions>, WebKnockOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<WebKnockOptions>, PortListValidator>();
         builder.Services.AddOptions<WebKnockOptions>().Bind(builder.Configuration.GetSection(WebKnockOptions.SectionName)).PostConfigure(o => o.ApplyDefaults()).ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
