@@ -1,47 +1,143 @@
 #!/usr/bin/env bash
-# Runs WebKnock on this machine for a first look: a demo webmail upstream (the SquirrelMail fixture,
-# users alice/alice-pw and bob/bob-pw) on 127.0.0.1:8080, and the gateway on https://127.0.0.1:8443
-# with a self-signed certificate, the in-memory firewall and the development knock listener on
-# loopback. Ctrl-C stops both.
+# The quick start. As root on Debian 12: a real Roundcube (user alice / alice-pw) behind WebKnock with
+# the nftables backend, and a client network namespace "wkdemo" (198.51.100.2, 2001:db8:77::2) to knock
+# and browse from; the gateway listens on 198.51.100.1:443 and [2001:db8:77::1]:443 and runs in the
+# background. It prints what to type. (198.51.100.0/24 is used because CI machines may already use
+# 192.0.2.0/24 on their own interface.) "scripts/run.sh down" takes it all away again.
+# Without root: the in-memory backend, the development knock listener on 127.0.0.1 and the
+# SquirrelMail fixture as the webmail, in the foreground.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-
-bash scripts/install-deps.sh run
+state="$root/data/demo"
+ns=wkdemo
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+gateway="$root/src/WebKnock/bin/Release/net10.0/webknock.dll"
 
-echo "== building (Release)"
-dotnet build WebKnock.sln -c Release -nologo -v q >/dev/null
+say() { echo "run: $*"; }
 
-tls="$root/data/dev-tls"
-if [ ! -f "$tls/fullchain.pem" ]; then
-  echo "== making a self-signed certificate in $tls"
-  mkdir -p "$tls"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=localhost" \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-    -keyout "$tls/privkey.pem" -out "$tls/fullchain.pem" 2>/dev/null
+down() {
+  if [ -f "$state/gateway.pid" ]; then
+    kill "$(cat "$state/gateway.pid")" 2>/dev/null && say "stopped the gateway" || true
+    rm -f "$state/gateway.pid"
+  fi
+  ip netns del "$ns" 2>/dev/null && say "removed namespace $ns" || true
+  ip link del wkdemo-h 2>/dev/null || true
+  if [ -f "$gateway" ] && command -v nft >/dev/null 2>&1; then
+    dotnet "$gateway" firewall reset --yes --WebKnock:Firewall:Table=webknock_demo >/dev/null 2>&1 || nft delete table inet webknock_demo 2>/dev/null || true
+    say "removed nftables table inet webknock_demo"
+  fi
+}
+
+build() {
+  if [ -z "${WEBKNOCK_NO_BUILD:-}" ]; then
+    say "building (Release)"
+    dotnet build WebKnock.sln -c Release -nologo -v q >/dev/null
+  fi
+}
+
+cert() { # $1 folder, $2 subjectAltName
+  if [ ! -f "$1/fullchain.pem" ]; then
+    mkdir -p "$1"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=webknock-demo" -addext "subjectAltName=$2" \
+      -keyout "$1/privkey.pem" -out "$1/fullchain.pem" 2>/dev/null
+  fi
+}
+
+if [ "${1:-}" = "down" ]; then
+  down
+  exit 0
 fi
 
-upstream_log="$root/data/upstream.log"
-echo "== starting the demo webmail on http://127.0.0.1:8080 (log: $upstream_log)"
-dotnet tests/SquirrelMailFixture/bin/Release/net10.0/SquirrelMailFixture.dll --urls http://127.0.0.1:8080 >"$upstream_log" 2>&1 &
-upstream=$!
-trap 'kill $upstream 2>/dev/null || true' EXIT
+if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1; then
+  say "not root: no nftables, no namespaces, no Roundcube. Starting the in-memory backend instead."
+  bash scripts/install-deps.sh run
+  build
+  tls="$root/data/dev-tls"
+  cert "$tls" "DNS:localhost,IP:127.0.0.1"
+  mkdir -p "$root/data"
+  dotnet tests/SquirrelMailFixture/bin/Release/net10.0/SquirrelMailFixture.dll --urls http://127.0.0.1:8081 >"$root/data/upstream.log" 2>&1 &
+  upstream=$!
+  trap 'kill $upstream 2>/dev/null || true' EXIT
+  cat <<'TXT'
 
-cat <<'TXT'
-
-== WebKnock is starting on https://127.0.0.1:8443 (Development: in-memory firewall)
-   Knock (from another terminal), then browse:
+== WebKnock on https://127.0.0.1:8443 (in-memory firewall; demo webmail: alice / alice-pw)
+   Knock, then browse (before the knock the same curl gets no answer at all):
      for p in 7000 9000 8000; do timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" 2>/dev/null; done
      curl -k https://127.0.0.1:8443/squirrelmail/src/login.php
-   Before the knock the same curl gets no answer (the connection is closed).
-   Sign in as alice / alice-pw in a browser at https://127.0.0.1:8443/squirrelmail/ to see the banner.
    Stop with Ctrl-C.
 
 TXT
-cd src/WebKnock/bin/Release/net10.0
-DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development \
-  dotnet webknock.dll \
-  --Kestrel:Endpoints:Https:Certificate:Path="$tls/fullchain.pem" \
-  --Kestrel:Endpoints:Https:Certificate:KeyPath="$tls/privkey.pem" \
-  --WebKnock:LogFile="$root/data/logs/webknock-.json"
+  cd src/WebKnock/bin/Release/net10.0
+  exec env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development dotnet webknock.dll \
+    --WebKnock:Upstream:Url=http://127.0.0.1:8081/ \
+    --Kestrel:Endpoints:Https:Certificate:Path="$tls/fullchain.pem" \
+    --Kestrel:Endpoints:Https:Certificate:KeyPath="$tls/privkey.pem" \
+    --WebKnock:LogFile="$root/data/logs/webknock-.json" \
+    --WebKnock:Events:Path="$root/data/events.db"
+fi
+
+bash scripts/install-deps.sh test
+bash scripts/install-roundcube.sh
+build
+down >/dev/null 2>&1 || true
+mkdir -p "$state"
+
+say "client namespace $ns: 198.51.100.2 and 2001:db8:77::2, gateway side 198.51.100.1 and 2001:db8:77::1"
+ip netns add "$ns"
+ip link add wkdemo-h type veth peer name wkdemo-c
+ip link set wkdemo-c netns "$ns"
+ip addr add 198.51.100.1/24 dev wkdemo-h
+ip -6 addr add 2001:db8:77::1/64 dev wkdemo-h nodad
+ip link set wkdemo-h up
+ip -n "$ns" addr add 198.51.100.2/24 dev wkdemo-c
+ip -n "$ns" -6 addr add 2001:db8:77::2/64 dev wkdemo-c nodad
+ip -n "$ns" link set wkdemo-c up
+ip -n "$ns" link set lo up
+
+cert "$state/tls" "IP:198.51.100.1,IP:2001:db8:77::1"
+say "starting the gateway (log: $state/gateway.log)"
+(
+  cd "$(dirname "$gateway")"
+  DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production setsid dotnet webknock.dll \
+    --WebKnock:Firewall:Backend=Nftables \
+    --WebKnock:Firewall:Table=webknock_demo \
+    --WebKnock:Upstream:Profile=Roundcube \
+    --WebKnock:Upstream:Url=http://127.0.0.1:8080/ \
+    --WebKnock:LogFile="$state/webknock-.json" \
+    --WebKnock:Events:Path="$state/events.db" \
+    --Kestrel:Endpoints:Https:Url=https://198.51.100.1:443 \
+    --Kestrel:Endpoints:Https6:Url="https://[2001:db8:77::1]:443" \
+    --Kestrel:Endpoints:Https6:Certificate:Path="$state/tls/fullchain.pem" \
+    --Kestrel:Endpoints:Https6:Certificate:KeyPath="$state/tls/privkey.pem" \
+    --Kestrel:Endpoints:Https:Certificate:Path="$state/tls/fullchain.pem" \
+    --Kestrel:Endpoints:Https:Certificate:KeyPath="$state/tls/privkey.pem" \
+    >"$state/gateway.log" 2>&1 </dev/null &
+  echo $! >"$state/gateway.pid"
+)
+
+for _ in $(seq 1 100); do
+  if nft list table inet webknock_demo >/dev/null 2>&1 && ss -Htln 'sport = :443' | grep -q 198.51.100.1; then
+    break
+  fi
+  kill -0 "$(cat "$state/gateway.pid")" 2>/dev/null || { tail -n 30 "$state/gateway.log" >&2; say "the gateway did not start"; exit 1; }
+  sleep 0.2
+done
+
+cat <<TXT
+
+== WebKnock guards Roundcube on https://198.51.100.1/roundcube/ (nftables table inet webknock_demo)
+   From the client namespace, before knocking nothing answers:
+     ip netns exec $ns curl -k -m 3 https://198.51.100.1/roundcube/
+   Knock (7000, 9000, 8000), then browse:
+     ip netns exec $ns dotnet $gateway knock 198.51.100.1
+     ip netns exec $ns curl -k https://198.51.100.1/roundcube/
+   Or with a browser inside the namespace (user alice, password alice-pw):
+     ip netns exec $ns chromium --no-sandbox --user-data-dir=/tmp/wkdemo-browser https://198.51.100.1/roundcube/
+   See the kernel's view and the gateway's log:
+     nft list table inet webknock_demo
+     tail -f $state/gateway.log
+   Take it all down again:
+     bash scripts/run.sh down
+
+TXT

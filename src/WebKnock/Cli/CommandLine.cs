@@ -9,6 +9,7 @@ internal static class CommandLine
     private static readonly ICliCommand[] Commands =
     [
         new HelpCommand(),
+        new KnockCommand(),
         new FirewallCommand(),
     ];
 

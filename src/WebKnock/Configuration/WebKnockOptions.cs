@@ -49,6 +49,13 @@ public sealed class WebKnockOptions
             Webmail.ProtectedPorts = [443];
         }
 
+        if (Sessions.IdleTimeout == TimeSpan.Zero)
+        {
+            Sessions.IdleTimeout = Upstream.Profile.Equals("Roundcube", StringComparison.OrdinalIgnoreCase)
+                ? TimeSpan.FromMinutes(10)
+                : TimeSpan.FromMinutes(24);
+        }
+
         if (Ssh is { ProtectedPorts.Length: 0 })
         {
             Ssh.ProtectedPorts = [22];
@@ -135,8 +142,11 @@ public sealed class UpstreamOptions
 
 public sealed class WebmailSessionOptions
 {
-    /// <summary>A webmail session with no request for this long is no longer live (PHP's default 1440 s).</summary>
-    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(24);
+    /// <summary>
+    /// A webmail session with no request for this long is no longer live. 00:00:00 (the default) takes
+    /// the webmail's own: 24 minutes for SquirrelMail (PHP's 1440 s), 10 for Roundcube.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.Zero;
 
     /// <summary>What happens when the last live session of an address idles out.</summary>
     public LastSessionIdlePolicy OnLastSessionIdle { get; set; } = LastSessionIdlePolicy.CloseWindow;

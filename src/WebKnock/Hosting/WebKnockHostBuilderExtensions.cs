@@ -14,6 +14,7 @@ internal static class WebKnockHostBuilderExtensions
     {
         builder.AddWebKnockConfiguration();
         builder.Services.AddSingleton<IValidateOptions<WebKnockOptions>, WebKnockOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<WebKnockOptions>, PortListValidator>();
         builder.Services.AddOptions<WebKnockOptions>().Bind(builder.Configuration.GetSection(WebKnockOptions.SectionName)).PostConfigure(o => o.ApplyDefaults()).ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
@@ -24,7 +25,9 @@ internal static class WebKnockHostBuilderExtensions
             .AddNftablesFirewall()
             .AddAccessWindows()
             .AddWebmail()
-            .AddWebKnockProxy();
+            .AddWebKnockProxy()
+            .AddEventStore();
+        builder.Services.AddHostedService<WebKnock.Events.WindowEventRecording>();
 
         return builder;
     }

@@ -16,13 +16,13 @@ internal sealed class InMemoryKnockSensor
     private readonly IKnockEventSink _sink;
     private readonly Lock _gate = new();
 
-    public InMemoryKnockSensor(IOptions<WebKnockOptions> options, IFirewall firewall, IKnockEventSink sink, TimeProvider time)
+    public InMemoryKnockSensor(IOptions<WebKnockOptions> options, IOptions<WebKnock.Firewall.Nftables.NftablesOptions> nftables, IFirewall firewall, IKnockEventSink sink, TimeProvider time)
     {
         var o = options.Value;
-        var services = new List<(KnockDetector, ServiceOptions)> { (new KnockDetector(ServiceNames.Webmail, o.Webmail.Knock, time), o.Webmail) };
+        var services = new List<(KnockDetector, ServiceOptions)> { (new KnockDetector(ServiceNames.Webmail, o.Webmail.Knock, time, nftables.Value.FloodBanTime), o.Webmail) };
         if (o.Ssh is not null)
         {
-            services.Add((new KnockDetector(ServiceNames.Ssh, o.Ssh.Knock, time), o.Ssh));
+            services.Add((new KnockDetector(ServiceNames.Ssh, o.Ssh.Knock, time, nftables.Value.FloodBanTime), o.Ssh));
         }
 
         _detectors = [.. services];

@@ -18,8 +18,12 @@ internal sealed class KnockDetector
     private readonly TimeProvider _time;
     private readonly Dictionary<IPAddress, SourceState> _sources = [];
 
-    public KnockDetector(string service, KnockOptions options, TimeProvider time)
+    private readonly TimeSpan _floodBan;
+
+    /// <param name="floodBan">How long a flooding source is ignored (the kernel's knock ban set timeout).</param>
+    public KnockDetector(string service, KnockOptions options, TimeProvider time, TimeSpan? floodBan = null)
     {
+        _floodBan = floodBan ?? TimeSpan.FromMinutes(5);
         _service = service;
         _ports = options.Ports;
         _options = options;
@@ -56,11 +60,17 @@ internal sealed class KnockDetector
             _sources[source] = state;
         }
 
+        if (state.BannedUntil > now)
+        {
+            return null;
+        }
+
         if (!state.TryTakeToken(now, _options.RatePerSecond, Capacity))
         {
-            var first = !state.FloodReported;
-            state.FloodReported = true;
-            return first ? Event(KnockEventKind.Flood, source, packet.DestinationPort, 0, now) : null;
+            // As the kernel: the source is banned from knocking for a while, its progress lost.
+            state.BannedUntil = now + _floodBan;
+            state.Stage = 0;
+            return Event(KnockEventKind.Flood, source, packet.DestinationPort, 0, now);
         }
 
         var timedOut = state.Stage > 0 && now - state.LastStep > _options.StepTimeout;
@@ -91,7 +101,8 @@ internal sealed class KnockDetector
         return Event(kind, source, packet.DestinationPort, step + 1, now);
     }
 
-    private int Capacity => _options.RatePerSecond + _options.RateBurst;
+    // nftables' "limit rate over R/second burst B packets": a bucket of B tokens refilled at R per second.
+    private int Capacity => Math.Max(1, _options.RateBurst);
 
     private KnockEvent Advance(SourceState state, IPAddress source, int port, DateTimeOffset now)
     {
@@ -117,7 +128,7 @@ internal sealed class KnockDetector
         var horizon = TimeSpan.FromTicks(Math.Max(_options.StepTimeout.Ticks, TimeSpan.TicksPerSecond));
         foreach (var (address, state) in _sources)
         {
-            if (now - state.LastStep > horizon && now - state.LastRefill > horizon)
+            if (now - state.LastStep > horizon && now - state.LastRefill > horizon && state.BannedUntil <= now)
             {
                 _sources.Remove(address);
             }
@@ -135,7 +146,7 @@ internal sealed class KnockDetector
         public DateTimeOffset LastStep;
         public double Tokens;
         public DateTimeOffset LastRefill;
-        public bool FloodReported;
+        public DateTimeOffset BannedUntil;
 
         public bool TryTakeToken(DateTimeOffset now, int ratePerSecond, int capacity)
         {
@@ -152,11 +163,6 @@ internal sealed class KnockDetector
             }
 
             Tokens -= 1;
-            if (Tokens >= capacity / 2.0)
-            {
-                FloodReported = false;
-            }
-
             return true;
         }
     }

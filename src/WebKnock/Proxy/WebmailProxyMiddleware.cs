@@ -39,7 +39,23 @@ internal sealed class WebmailProxyMiddleware(
             return inject is null && watchMarker is null ? BodyPlan.PassThrough : new BodyPlan(inject, watchMarker);
         }
 
-        var body = await ResponseBodyRewriter.InvokeAsync(context, Plan, next);
+        BodyOutcome body;
+        var aborted = false;
+        try
+        {
+            // Nothing to inject or watch: the body goes through without a wrapper at all.
+            body = injection is null && watchMarker is null
+                ? await PassThroughAsync(context, next)
+                : await ResponseBodyRewriter.InvokeAsync(context, Plan, next);
+        }
+        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested || ex is IOException or OperationCanceledException)
+        {
+            // The client went away mid-body. A login or sign-out is decided by the upstream's headers,
+            // which are known: interpret them anyway, or a sign-out would be lost.
+            body = new BodyOutcome();
+            aborted = true;
+        }
+
         var outcome = profile.Interpret(context, request, body);
         switch (outcome.Kind)
         {
@@ -52,8 +68,15 @@ internal sealed class WebmailProxyMiddleware(
             case WebmailOutcomeKind.SignedOut:
                 if (sessions.SignedOut(outcome.SessionId!))
                 {
-                    // Close once the sign-out page has reached the user, not before.
-                    context.Response.OnCompleted(() => sessions.CloseAfterLastSignOutAsync(address));
+                    if (aborted)
+                    {
+                        await sessions.CloseAfterLastSignOutAsync(address);
+                    }
+                    else
+                    {
+                        // Close once the sign-out page has reached the user, not before.
+                        context.Response.OnCompleted(() => sessions.CloseAfterLastSignOutAsync(address));
+                    }
                 }
 
                 break;
@@ -64,6 +87,12 @@ internal sealed class WebmailProxyMiddleware(
                 sessions.SessionAlive(address, outcome.SessionId!);
                 break;
         }
+    }
+
+    private static async Task<BodyOutcome> PassThroughAsync(HttpContext context, RequestDelegate next)
+    {
+        await next(context);
+        return new BodyOutcome();
     }
 
     private Task<byte[]> RenderBannerAsync(System.Net.IPAddress address)

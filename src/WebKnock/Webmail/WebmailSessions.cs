@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using WebKnock.Configuration;
+using WebKnock.Events;
 using WebKnock.Knocking;
 using WebKnock.Windows;
 
@@ -18,8 +19,19 @@ internal sealed partial class WebmailSessions
     private readonly WebmailSessionOptions _options;
     private readonly ILogger<WebmailSessions> _logger;
 
-    public WebmailSessions(SessionTracker tracker, AccessWindowManager windows, IOptions<WebKnockOptions> options, ILogger<WebmailSessions> logger)
+    private readonly IEventRecorder? _recorder;
+    private readonly TimeProvider _time;
+
+    public WebmailSessions(
+        SessionTracker tracker,
+        AccessWindowManager windows,
+        IOptions<WebKnockOptions> options,
+        ILogger<WebmailSessions> logger,
+        IEventRecorder? recorder = null,
+        TimeProvider? time = null)
     {
+        _recorder = recorder;
+        _time = time ?? TimeProvider.System;
         _tracker = tracker;
         _windows = windows;
         _options = options.Value.Sessions;
@@ -37,6 +49,7 @@ internal sealed partial class WebmailSessions
 
     public void LoginSucceeded(IPAddress address, string sessionId, string? userName)
     {
+        _recorder?.Record(GatewayEvents.Login(true, ServiceNames.Webmail, address, userName, _time.GetUtcNow()));
         if (_tracker.Add(sessionId, address, userName))
         {
             LoginOk(_logger, userName, address);
@@ -47,7 +60,11 @@ internal sealed partial class WebmailSessions
         }
     }
 
-    public void LoginFailed(IPAddress address, string? userName) => LoginBad(_logger, userName, address);
+    public void LoginFailed(IPAddress address, string? userName)
+    {
+        _recorder?.Record(GatewayEvents.Login(false, ServiceNames.Webmail, address, userName, _time.GetUtcNow()));
+        LoginBad(_logger, userName, address);
+    }
 
     /// <summary>Ends a signed-out session; returns true when it was the address's last, so the window must close.</summary>
     public bool SignedOut(string sessionId)
@@ -59,6 +76,7 @@ internal sealed partial class WebmailSessions
         }
 
         SignOut(_logger, session.UserName, session.Address, remaining);
+        _recorder?.Record(GatewayEvents.SignedOut(ServiceNames.Webmail, session.Address, session.UserName, _time.GetUtcNow()));
         return remaining == 0;
     }
 

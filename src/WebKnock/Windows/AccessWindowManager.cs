@@ -31,6 +31,12 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
     /// <summary>Raised after a window closed, for whatever reason.</summary>
     public event Action<WindowClosed>? Closed;
 
+    /// <summary>Raised after a window opened (also when restored at start).</summary>
+    public event Action<AccessWindow>? Opened;
+
+    /// <summary>Raised after a window's deadline moved, with why.</summary>
+    public event Action<AccessWindow, WindowReason>? Extended;
+
     public AccessWindow? Get(string service, IPAddress address)
     {
         lock (_lock)
@@ -79,7 +85,8 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
             Replace(window);
         }
 
-        Opened(_logger, service, window.Address, window.ExpiresAt, WindowReason.Restored);
+        OpenedLog(_logger, service, window.Address, window.ExpiresAt, WindowReason.Restored);
+        Opened?.Invoke(window);
     }
 
     public async Task<bool> CloseAsync(string service, IPAddress address, WindowReason reason, CancellationToken cancellationToken)
@@ -130,11 +137,14 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
         await _firewall.OpenAsync(service, address, window.ExpiresAt - now, cancellationToken);
         if (extended)
         {
-            Extended(_logger, service, address, window.ExpiresAt, reason == WindowReason.Knock ? WindowReason.Reknock : reason);
+            var why = reason == WindowReason.Knock ? WindowReason.Reknock : reason;
+            ExtendedLog(_logger, service, address, window.ExpiresAt, why);
+            Extended?.Invoke(window, why);
         }
         else
         {
-            Opened(_logger, service, address, window.ExpiresAt, reason);
+            OpenedLog(_logger, service, address, window.ExpiresAt, reason);
+            Opened?.Invoke(window);
         }
 
         return window;
@@ -200,10 +210,10 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
     private sealed record Entry(AccessWindow Window, ITimer Timer);
 
     [LoggerMessage(2000, LogLevel.Information, "Window of {Service} opened for {Address} until {ExpiresAt} ({Reason})")]
-    private static partial void Opened(ILogger logger, string service, IPAddress address, DateTimeOffset expiresAt, WindowReason reason);
+    private static partial void OpenedLog(ILogger logger, string service, IPAddress address, DateTimeOffset expiresAt, WindowReason reason);
 
     [LoggerMessage(2001, LogLevel.Information, "Window of {Service} for {Address} extended until {ExpiresAt} ({Reason})")]
-    private static partial void Extended(ILogger logger, string service, IPAddress address, DateTimeOffset expiresAt, WindowReason reason);
+    private static partial void ExtendedLog(ILogger logger, string service, IPAddress address, DateTimeOffset expiresAt, WindowReason reason);
 
     [LoggerMessage(2002, LogLevel.Information, "Window of {Service} for {Address} closed ({Reason})")]
     private static partial void WindowClosedLog(ILogger logger, string service, IPAddress address, WindowReason reason);

@@ -15,6 +15,8 @@ public sealed class StartupValidationTests
     [InlineData("WebKnock:Network:TrustedProxies:0", "not-an-address")]
     [InlineData("WebKnock:Firewall:Backend", "iptables")]
     [InlineData("WebKnock:Sessions:IdleTimeout", "00:00:10")]
+    [InlineData("WebKnock:Webmail:Knock:Ports:0", "seven")] // the binder alone would drop it and knock with two ports
+    [InlineData("WebKnock:Webmail:ProtectedPorts:0", "https")]
     public async Task Refuses_to_start_naming_the_key(string key, string value)
     {
         var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>

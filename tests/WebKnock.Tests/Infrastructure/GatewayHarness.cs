@@ -45,6 +45,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
             ["WebKnock:Upstream:Url"] = upstream.BaseUri.ToString(),
             ["WebKnock:Firewall:Backend"] = "InMemory",
             ["WebKnock:LogFile"] = "",
+            ["WebKnock:Events:Path"] = Path.Combine(Path.GetTempPath(), $"webknock-test-{Guid.NewGuid():N}.db"),
             ["WebKnock:Webmail:Knock:Ports:0"] = "7000",
             ["WebKnock:Webmail:Knock:Ports:1"] = "9000",
             ["WebKnock:Webmail:Knock:Ports:2"] = "8000",

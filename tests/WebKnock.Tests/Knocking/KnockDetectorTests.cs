@@ -115,14 +115,40 @@ public sealed class KnockDetectorTests
     }
 
     [Fact]
-    public void Flood_is_reported_once_and_ignored()
+    public void A_flood_is_reported_once_and_bans_the_source_from_knocking_as_the_kernel_does()
     {
-        var detector = Detector(rate: 5, burst: 0);
+        var detector = Detector(rate: 5, burst: 10);
         var events = Enumerable.Range(0, 50).Select(_ => detector.Observe(new(B, 7000, TcpFlags.Syn))).ToList();
         Assert.Single(events, e => e?.Kind == KnockEventKind.Flood);
-        // A flooding source cannot knock until its rate falls back.
-        Assert.Null(detector.Observe(new(B, 9000, TcpFlags.Syn)));
-        // Others are unaffected.
+        Assert.Equal(KnockEventKind.Flood, events[10]!.Kind); // the burst holds 10 SYNs; the 11th is the flood
+
+        // Banned: even a slow, correct knock is ignored until the ban (5 minutes) is over.
+        _time.Advance(TimeSpan.FromSeconds(30));
+        foreach (var port in new[] { 7000, 9000, 8000 })
+        {
+            Assert.Null(detector.Observe(new(B, port, TcpFlags.Syn)));
+            _time.Advance(TimeSpan.FromMilliseconds(300));
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        KnockEvent? last = null;
+        foreach (var port in new[] { 7000, 9000, 8000 })
+        {
+            last = detector.Observe(new(B, port, TcpFlags.Syn));
+        }
+
+        Assert.Equal(KnockEventKind.SequenceCompleted, last!.Kind);
+    }
+
+    [Fact]
+    public void A_flooding_neighbour_does_not_stop_others()
+    {
+        var detector = Detector(rate: 5, burst: 3);
+        for (var i = 0; i < 100; i++)
+        {
+            detector.Observe(new(B, 7000, TcpFlags.Syn));
+        }
+
         detector.Observe(new(A, 7000, TcpFlags.Syn));
         detector.Observe(new(A, 9000, TcpFlags.Syn));
         Assert.Equal(KnockEventKind.SequenceCompleted, detector.Observe(new(A, 8000, TcpFlags.Syn))!.Kind);

@@ -126,3 +126,51 @@ public sealed class KeepUntilDeadlineTests : IAsyncLifetime
         Assert.False(_gw.IsOpen(Nat));
     }
 }
+
+public sealed class SessionAdoptionTests : IAsyncLifetime
+{
+    private const string A = "192.0.2.10";
+    private GatewayHarness _gw = null!;
+
+    public async Task InitializeAsync()
+    {
+        _gw = await GatewayHarness.StartAsync();
+        await _gw.KnockAsync(A);
+    }
+
+    public async Task DisposeAsync() => await _gw.DisposeAsync();
+
+    [Fact]
+    public async Task A_session_the_upstream_knows_but_the_gateway_does_not_is_adopted_after_a_restart()
+    {
+        // Log in at the upstream directly, as if the gateway had restarted since.
+        using var direct = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = _gw.Upstream.BaseUri };
+        using var login = await direct.PostAsync("/squirrelmail/src/redirect.php", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["login_username"] = "alice",
+            ["secretkey"] = "alice-pw",
+            ["just_logged_in"] = "1",
+        }));
+        var id = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Last(c => c.StartsWith("SQMSESSID=", StringComparison.Ordinal))["SQMSESSID=".Length..];
+
+        var client = _gw.Client(A);
+        var request = new HttpRequestMessage(HttpMethod.Get, WebmailClient.Base + "right_main.php");
+        request.Headers.Add("Cookie", $"SQMSESSID={id}");
+        (await client.SendAsync(request)).Dispose();
+
+        var adopted = Assert.Single(_gw.Sessions.Tracker.ForAddress(System.Net.IPAddress.Parse(A)));
+        Assert.Equal(id, adopted.Id);
+        Assert.Null(adopted.UserName);
+    }
+
+    [Fact]
+    public async Task A_made_up_session_cookie_is_not_adopted()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, WebmailClient.Base + "right_main.php");
+        request.Headers.Add("Cookie", "SQMSESSID=forged0123456789");
+        using var response = await _gw.Client(A).SendAsync(request);
+
+        Assert.Contains("logout_error", await response.TextAsync());
+        Assert.Empty(_gw.Sessions.Tracker.ForAddress(System.Net.IPAddress.Parse(A)));
+    }
+}

@@ -14,7 +14,28 @@ internal sealed class BannerRenderer(IServiceProvider services, ILoggerFactory l
 {
     private readonly WebKnockOptions _options = options.Value;
 
+    // The banner depends only on its state, and a state lasts a second: keep the recent renderings.
+    private const int MaxCached = 4096;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<BannerState, byte[]> _cache = new();
+
     public async Task<byte[]> RenderAsync(BannerState state)
+    {
+        if (_cache.TryGetValue(state, out var cached))
+        {
+            return cached;
+        }
+
+        if (_cache.Count >= MaxCached)
+        {
+            _cache.Clear();
+        }
+
+        var bytes = await RenderUncachedAsync(state);
+        _cache[state] = bytes;
+        return bytes;
+    }
+
+    private async Task<byte[]> RenderUncachedAsync(BannerState state)
     {
         await using var renderer = new HtmlRenderer(services, loggerFactory);
         var html = await renderer.Dispatcher.InvokeAsync(async () =>

@@ -59,7 +59,21 @@ internal sealed class TagInjector
                 break;
             }
 
-            if (_tagLength == 0)
+            if (_tagLength == 0 && !_holding)
+            {
+                // Fast path, before any </body>: skip every '<' that cannot start the tag and write
+                // the run of content once.
+                int candidate = FindCandidate(data);
+                if (candidate < 0)
+                {
+                    output.Write(data);
+                    break;
+                }
+
+                output.Write(data[..candidate]);
+                data = data[candidate..];
+            }
+            else if (_tagLength == 0)
             {
                 int start = data.IndexOf((byte)'<');
                 if (start < 0)
@@ -96,6 +110,35 @@ internal sealed class TagInjector
         if (_holding)
         {
             Inject(output);
+        }
+    }
+
+    // The index of the first '<' whose following bytes (as far as the data goes) spell "/body", or -1.
+    private static int FindCandidate(ReadOnlySpan<byte> data)
+    {
+        int from = 0;
+        while (true)
+        {
+            int lt = data[from..].IndexOf((byte)'<');
+            if (lt < 0)
+            {
+                return -1;
+            }
+
+            int at = from + lt;
+            int available = Math.Min(NameLength, data.Length - at);
+            int matched = 1;
+            while (matched < available && Continues(matched, data[at + matched]))
+            {
+                matched++;
+            }
+
+            if (matched == available)
+            {
+                return at;
+            }
+
+            from = at + 1;
         }
     }
 

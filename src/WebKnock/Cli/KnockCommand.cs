@@ -1,0 +1,451 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using WebKnock.Configuration;
+using WebKnock.Knocking;
+
+namespace WebKnock.Cli;
+
+/// <summary>What <c>webknock knock</c> was asked to do, as parsed from its arguments.</summary>
+/// <param name="Host">Name or address of the gateway.</param>
+/// <param name="Service">Whose knock: <c>webmail</c> or <c>ssh</c>.</param>
+/// <param name="Ports">The knock ports given with <c>--ports</c>; null: from the configuration.</param>
+/// <param name="GapMs">Pause between two steps.</param>
+/// <param name="TimeoutMs">How long one step waits for the answer that should never come.</param>
+/// <param name="Family">Only this address family of the host (<c>-4</c>, <c>-6</c>); null: the first address.</param>
+/// <param name="Check">Whether to try the protected port afterwards.</param>
+/// <param name="CheckPort">The port to try; null: the service's first protected port from the configuration.</param>
+/// <param name="CheckTimeoutMs">How long the check waits for the protected port.</param>
+internal sealed record KnockRequest(
+    string Host,
+    string Service,
+    int[]? Ports,
+    int GapMs,
+    int TimeoutMs,
+    AddressFamily? Family,
+    bool Check,
+    int? CheckPort,
+    int CheckTimeoutMs)
+{
+    public const int DefaultGapMs = 100;
+    public const int DefaultTimeoutMs = 300;
+    public const int DefaultCheckTimeoutMs = 3000;
+    private const int MaxMs = 60_000;
+
+    /// <summary>Parses the words after <c>knock</c>; on failure <paramref name="error"/> says what is wrong.</summary>
+    public static bool TryParse(IReadOnlyList<string> args, [NotNullWhen(true)] out KnockRequest? request, out string? error)
+    {
+        request = null;
+        string? host = null;
+        var service = ServiceNames.Webmail;
+        int[]? ports = null;
+        int gap = DefaultGapMs, timeout = DefaultTimeoutMs, checkTimeout = DefaultCheckTimeoutMs;
+        int? checkPort = null;
+        AddressFamily? family = null;
+        var check = false;
+
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? inline = null;
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.IndexOf('=') is var eq and > 2)
+            {
+                inline = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+
+            string? Value()
+            {
+                if (inline is not null)
+                {
+                    return inline;
+                }
+
+                return i + 1 < args.Count ? args[++i] : null;
+            }
+
+            switch (arg)
+            {
+                case "--service":
+                    var s = Value();
+                    if (s is not (ServiceNames.Webmail or ServiceNames.Ssh))
+                    {
+                        error = $"--service must be {ServiceNames.Webmail} or {ServiceNames.Ssh} (got \"{s}\").";
+                        return false;
+                    }
+
+                    service = s;
+                    break;
+                case "--ports":
+                    if (!TryParsePorts(Value(), out ports, out error))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case "--gap-ms":
+                    if (!TryParseMs("--gap-ms", Value(), 0, out gap, out error))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case "--timeout-ms":
+                    if (!TryParseMs("--timeout-ms", Value(), 1, out timeout, out error))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case "--check-timeout-ms":
+                    if (!TryParseMs("--check-timeout-ms", Value(), 1, out checkTimeout, out error))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case "--check-port":
+                    var p = Value();
+                    if (!TryParsePort(p, out var port))
+                    {
+                        error = $"--check-port must be a port between 1 and 65535 (got \"{p}\").";
+                        return false;
+                    }
+
+                    checkPort = port;
+                    break;
+                case "--check" when inline is null:
+                    check = true;
+                    break;
+                case "-4" or "-6":
+                    var wanted = arg == "-4" ? AddressFamily.InterNetwork : AddressFamily.InterNetworkV6;
+                    if (family is { } f && f != wanted)
+                    {
+                        error = "-4 and -6 exclude each other.";
+                        return false;
+                    }
+
+                    family = wanted;
+                    break;
+                default:
+                    if (arg.StartsWith('-'))
+                    {
+                        error = $"unknown option \"{args[i]}\".";
+                        return false;
+                    }
+
+                    if (host is not null)
+                    {
+                        error = $"one HOST only (got \"{host}\" and \"{arg}\").";
+                        return false;
+                    }
+
+                    host = arg;
+                    break;
+            }
+        }
+
+        if (host is null)
+        {
+            error = "HOST is missing.";
+            return false;
+        }
+
+        if (checkPort is not null && !check)
+        {
+            check = true; // asking for a port to check means checking it
+        }
+
+        request = new KnockRequest(host, service, ports, gap, timeout, family, check, checkPort, checkTimeout);
+        error = null;
+        return true;
+    }
+
+    private static bool TryParsePorts(string? text, out int[]? ports, out string? error)
+    {
+        ports = null;
+        error = null;
+        var parts = (text ?? "").Split(',', StringSplitOptions.TrimEntries);
+        if (string.IsNullOrWhiteSpace(text) || parts.Any(p => p.Length == 0))
+        {
+            error = $"--ports needs ports separated by commas, like 7000,9000,8000 (got \"{text}\").";
+            return false;
+        }
+
+        var parsed = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!TryParsePort(parts[i], out parsed[i]))
+            {
+                error = $"--ports: \"{parts[i]}\" is not a port between 1 and 65535.";
+                return false;
+            }
+        }
+
+        ports = parsed;
+        return true;
+    }
+
+    private static bool TryParsePort(string? text, out int port)
+        => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 1 and <= 65535;
+
+    private static bool TryParseMs(string name, string? text, int min, out int value, out string? error)
+    {
+        error = null;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= MaxMs)
+        {
+            return true;
+        }
+
+        error = $"{name} must be a whole number of milliseconds between {min} and {MaxMs} (got \"{text}\").";
+        return false;
+    }
+}
+
+/// <summary>
+/// <c>webknock knock HOST</c>: the knock client. Sends one TCP connection attempt (a SYN, which the gateway's
+/// kernel drops without an answer) to each knock port in order, a short wait and a gap apart, then optionally
+/// tries the protected port. The knock ports come from the same configuration the gateway reads
+/// (appsettings/ beside the program, /etc/webknock/appsettings.json, WEBKNOCK_ variables) unless given.
+/// </summary>
+internal sealed class KnockCommand : ICliCommand
+{
+    public string Name => "knock";
+
+    public string Summary => "knock on a gateway (TCP SYNs to the knock ports in order); --check tries the port";
+
+    public string Usage => $"""
+        usage: webknock knock HOST [--service webmail|ssh] [--ports 7000,9000,8000] [--gap-ms {KnockRequest.DefaultGapMs}]
+                              [--timeout-ms {KnockRequest.DefaultTimeoutMs}] [-4|-6] [--check] [--check-port PORT] [--check-timeout-ms {KnockRequest.DefaultCheckTimeoutMs}]
+          HOST                name or address of the gateway (IPv4 or IPv6)
+          --service NAME      whose knock to send: webmail (default) or ssh
+          --ports LIST        the knock ports in order; default: WebKnock:<Service>:Knock:Ports from the configuration
+                              (appsettings/ beside this program, /etc/webknock/appsettings.json, WEBKNOCK_ variables)
+          --gap-ms N          pause between two steps (default {KnockRequest.DefaultGapMs})
+          --timeout-ms N      how long each step waits for an answer; a knock port never answers (default {KnockRequest.DefaultTimeoutMs})
+          -4, -6              use only an IPv4 / IPv6 address of HOST
+          --check             afterwards, try a TCP connection to the service's protected port (443 for webmail)
+          --check-port PORT   the port to try instead (implies --check)
+          --check-timeout-ms N  how long the check waits (default {KnockRequest.DefaultCheckTimeoutMs})
+        exit status: 0 knocked (and, with --check, the port is open); 1 still closed, or HOST unreachable
+        or unknown; 2 bad arguments or configuration
+        """;
+
+    public Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        => RunAsync(args, LoadConfiguration, output, error, cancellationToken);
+
+    /// <summary>Runs with a chosen configuration source (tests pass their own).</summary>
+    internal async Task<int> RunAsync(string[] args, Func<IConfiguration> configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (!KnockRequest.TryParse(args, out var request, out var problem))
+        {
+            await error.WriteLineAsync($"webknock knock: {problem}");
+            await error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        int[] ports;
+        int checkPort;
+        try
+        {
+            var needConfiguration = request.Ports is null || (request.Check && request.CheckPort is null);
+            var configured = needConfiguration ? FromConfiguration(configuration(), request.Service) : default;
+            ports = request.Ports ?? configured.Ports;
+            checkPort = request.CheckPort ?? configured.CheckPort;
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or FormatException or IOException)
+        {
+            await error.WriteLineAsync($"webknock knock: cannot take the knock from the configuration: {e.Message}");
+            await error.WriteLineAsync("Give the ports with --ports (and the port to check with --check-port).");
+            return 2;
+        }
+
+        try
+        {
+            var address = await ResolveAsync(request.Host, request.Family, cancellationToken);
+            if (address is null)
+            {
+                var which = request.Family switch
+                {
+                    AddressFamily.InterNetwork => "no IPv4 address",
+                    AddressFamily.InterNetworkV6 => "no IPv6 address",
+                    _ => "no address",
+                };
+                await error.WriteLineAsync($"webknock knock: {request.Host} has {which}.");
+                return request.Family is not null && IPAddress.TryParse(request.Host.Trim('[', ']'), out _) ? 2 : 1;
+            }
+
+            await output.WriteLineAsync($"Knocking on {address} for {request.Service}: ports {string.Join(", ", ports)}, {request.GapMs} ms apart.");
+            for (var i = 0; i < ports.Length; i++)
+            {
+                if (i > 0 && request.GapMs > 0)
+                {
+                    await Task.Delay(request.GapMs, cancellationToken);
+                }
+
+                var outcome = await AttemptAsync(new IPEndPoint(address, ports[i]), request.TimeoutMs, cancellationToken);
+                switch (outcome)
+                {
+                    case Attempt.NoAnswer:
+                        await output.WriteLineAsync($"  step {i + 1}/{ports.Length}: port {ports[i]}, no answer (as it should be)");
+                        break;
+                    case Attempt.Refused:
+                        await output.WriteLineAsync($"  step {i + 1}/{ports.Length}: port {ports[i]} refused the connection: the host answered, so WebKnock's rules did not see it there");
+                        break;
+                    case Attempt.Connected:
+                        await output.WriteLineAsync($"  step {i + 1}/{ports.Length}: port {ports[i]} accepted a connection: it is open, not a knock port");
+                        break;
+                    case Attempt.Unreachable:
+                        await error.WriteLineAsync($"webknock knock: {address} is unreachable (port {ports[i]}).");
+                        return 1;
+                }
+            }
+
+            if (!request.Check)
+            {
+                await output.WriteLineAsync("Knock sent.");
+                return 0;
+            }
+
+            var check = await AttemptAsync(new IPEndPoint(address, checkPort), request.CheckTimeoutMs, cancellationToken);
+            switch (check)
+            {
+                case Attempt.Connected:
+                    await output.WriteLineAsync($"open: {address} port {checkPort} accepts connections.");
+                    return 0;
+                case Attempt.Refused:
+                    await output.WriteLineAsync($"still closed: {address} port {checkPort} refused the connection (nothing listens there?).");
+                    return 1;
+                default:
+                    await output.WriteLineAsync($"still closed: {address} port {checkPort} did not answer within {request.CheckTimeoutMs} ms.");
+                    return 1;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("webknock knock: interrupted.");
+            return 130;
+        }
+        catch (SocketException e)
+        {
+            await error.WriteLineAsync($"webknock knock: {request.Host}: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// The same configuration files the gateway reads (see WebKnockHostBuilderExtensions), without its command line:
+    /// appsettings/appsettings.json and appsettings.{Environment}.json beside the program, /etc/webknock/appsettings.json,
+    /// then WEBKNOCK_ environment variables.
+    /// </summary>
+    internal static IConfiguration LoadConfiguration()
+    {
+        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
+            ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+            ?? "Production";
+        var folder = Path.Combine(AppContext.BaseDirectory, "appsettings");
+        return new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(folder, "appsettings.json"), optional: true)
+            .AddJsonFile(Path.Combine(folder, $"appsettings.{environment}.json"), optional: true)
+            .AddJsonFile("/etc/webknock/appsettings.json", optional: true)
+            .AddEnvironmentVariables("WEBKNOCK_")
+            .Build();
+    }
+
+    /// <summary>
+    /// The service's knock ports and first protected port, as the gateway would read them. The ports are read item by
+    /// item: the configuration binder skips array items it cannot convert, and a knock with a step missing is no knock.
+    /// </summary>
+    internal static (int[] Ports, int CheckPort) FromConfiguration(IConfiguration configuration, string service)
+    {
+        var name = service == ServiceNames.Ssh ? "Ssh" : "Webmail";
+        var section = configuration.GetSection($"{WebKnockOptions.SectionName}:{name}");
+        if (service == ServiceNames.Ssh && !section.Exists())
+        {
+            throw new InvalidOperationException($"no SSH service is configured ({section.Path}).");
+        }
+
+        var defaults = new WebKnockOptions { Ssh = new SshOptions() }.ApplyDefaults();
+        var fallback = service == ServiceNames.Ssh ? defaults.Ssh! : defaults.Webmail;
+        var ports = ReadPorts(section.GetSection("Knock:Ports")) ?? fallback.Knock.Ports;
+        var protectedPorts = ReadPorts(section.GetSection("ProtectedPorts")) ?? fallback.ProtectedPorts;
+        if (ports.Length == 0)
+        {
+            throw new InvalidOperationException($"{section.Path}:Knock:Ports holds no knock.");
+        }
+
+        return (ports, protectedPorts.Length > 0 ? protectedPorts[0] : fallback.ProtectedPorts[0]);
+    }
+
+    private static int[]? ReadPorts(IConfigurationSection section)
+    {
+        var items = section.GetChildren().ToList();
+        if (items.Count == 0)
+        {
+            return null;
+        }
+
+        var ports = new List<(int Index, int Port)>();
+        foreach (var item in items)
+        {
+            if (!int.TryParse(item.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+                || !int.TryParse(item.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                throw new InvalidOperationException($"{item.Path} is not a port between 1 and 65535 (got \"{item.Value}\").");
+            }
+
+            ports.Add((index, port));
+        }
+
+        return [.. ports.OrderBy(p => p.Index).Select(p => p.Port)];
+    }
+
+    private static async Task<IPAddress?> ResolveAsync(string host, AddressFamily? family, CancellationToken cancellationToken)
+    {
+        var literal = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
+        var addresses = IPAddress.TryParse(literal, out var parsed)
+            ? [parsed]
+            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        return addresses
+            .Select(a => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a)
+            .FirstOrDefault(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6 && (family is null || a.AddressFamily == family));
+    }
+
+    private enum Attempt
+    {
+        NoAnswer,
+        Refused,
+        Connected,
+        Unreachable,
+    }
+
+    /// <summary>One connection attempt: the kernel sends a SYN; closing the socket before any retransmission ends it quietly.</summary>
+    private static async Task<Attempt> AttemptAsync(IPEndPoint endpoint, int timeoutMs, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(timeoutMs);
+        try
+        {
+            await socket.ConnectAsync(endpoint, timeout.Token);
+            return Attempt.Connected;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Attempt.NoAnswer;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return Attempt.Refused;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
+        {
+            return Attempt.NoAnswer;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.AddressNotAvailable)
+        {
+            return Attempt.Unreachable;
+        }
+    }
+}
