@@ -20,11 +20,16 @@ namespace KernelBench;
 /// </summary>
 internal static class Program
 {
-    public static readonly int[] Knock = [7000, 9000, 8000];
+    public static int[] Knock { get; private set; } = [7000, 9000, 8000];
 
     public static async Task<int> Main(string[] args)
     {
         var invariant = CultureInfo.InvariantCulture;
+        if (Stats.Text(args, "--knock") is { } knock)
+        {
+            Knock = [.. knock.Split(',').Select(p => int.Parse(p, invariant))];
+        }
+
         switch (args.FirstOrDefault())
         {
             case "init":
@@ -33,7 +38,7 @@ internal static class Program
                     await bench.Firewall.InitializeAsync(CancellationToken.None);
                 }
 
-                Console.WriteLine("table loaded by NftablesFirewall.InitializeAsync");
+                Console.WriteLine($"table loaded by NftablesFirewall.InitializeAsync (knock {string.Join(", ", Program.Knock)})");
                 return 0;
             case "open":
                 await using (var bench = BenchFirewall.Create())
@@ -57,7 +62,7 @@ internal static class Program
             case "latency":
                 return await KnockLatency.RunAsync(args[1..]);
             default:
-                Console.Error.WriteLine("usage: KernelBench init | open ADDRESS SECONDS | fill COUNT | ops [--single N] [--batched N] [--fill N] | latency --server ADDRESS --first-source ADDRESS --rounds N");
+                Console.Error.WriteLine("usage: KernelBench init [--knock P1,P2,...] | open ADDRESS SECONDS | fill COUNT | ops [--single N] [--batched N] [--fill N] | latency --server ADDRESS --first-source ADDRESS --rounds N");
                 return 2;
         }
     }
