@@ -10,6 +10,7 @@ internal static class CommandLine
     [
         new HelpCommand(),
         new KnockCommand(),
+        new FirewallCommand(),
     ];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=');

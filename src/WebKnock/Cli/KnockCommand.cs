@@ -366,7 +366,7 @@ internal sealed class KnockCommand : ICliCommand
             throw new InvalidOperationException($"no SSH service is configured ({section.Path}).");
         }
 
-        var defaults = new WebKnockOptions { Ssh = new ServiceOptions() }.ApplyDefaults();
+        var defaults = new WebKnockOptions { Ssh = new SshOptions() }.ApplyDefaults();
         var fallback = service == ServiceNames.Ssh ? defaults.Ssh! : defaults.Webmail;
         var ports = ReadPorts(section.GetSection("Knock:Ports")) ?? fallback.Knock.Ports;
         var protectedPorts = ReadPorts(section.GetSection("ProtectedPorts")) ?? fallback.ProtectedPorts;

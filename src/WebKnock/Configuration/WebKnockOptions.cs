@@ -12,8 +12,12 @@ public sealed class WebKnockOptions
     /// </summary>
     public ServiceOptions Webmail { get; set; } = new();
 
-    /// <summary>Optional second service (SSH) with its own knock and window.</summary>
-    public ServiceOptions? Ssh { get; set; }
+    /// <summary>
+    /// Optional second service (SSH) with its own knock and window: protected port 22 and a window of one minute
+    /// to connect unless configured; sessions in progress outlive the window. Guarding it needs an always-allowed
+    /// network (<see cref="NetworkOptions.AlwaysAllowed"/>) or <see cref="SshOptions.AllowLockout"/>.
+    /// </summary>
+    public SshOptions? Ssh { get; set; }
 
     public UpstreamOptions Upstream { get; set; } = new();
 
@@ -61,7 +65,7 @@ public sealed class WebKnockOptions
     }
 }
 
-public sealed class ServiceOptions
+public class ServiceOptions
 {
     public KnockOptions Knock { get; set; } = new();
 
@@ -73,6 +77,28 @@ public sealed class ServiceOptions
 
     /// <summary>TCP ports that only addresses with an open window may reach.</summary>
     public int[] ProtectedPorts { get; set; } = [];
+}
+
+/// <summary>
+/// The SSH service. Its window is only the time to connect (one minute unless configured): the ruleset keeps
+/// established sessions (<c>WebKnock:Firewall:Nftables:SshKeepEstablished</c>). The default lives in the
+/// constructor, not in <see cref="WebKnockOptions.ApplyDefaults"/>, because after binding a configured
+/// 00:30:00 could not be told from the webmail's default.
+/// </summary>
+public sealed class SshOptions : ServiceOptions
+{
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromMinutes(1);
+
+    public SshOptions()
+    {
+        Window = DefaultWindow;
+    }
+
+    /// <summary>
+    /// Start even though no always-allowed network is configured: a mistake in the knock or a lost window
+    /// then locks everybody out of SSH. Off by default.
+    /// </summary>
+    public bool AllowLockout { get; set; }
 }
 
 public sealed class KnockOptions

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace WebKnock.Configuration;
@@ -15,6 +16,7 @@ internal sealed class WebKnockOptionsValidator : IValidateOptions<WebKnockOption
         {
             ValidateService($"{Root}:Ssh", options.Ssh, errors);
             ValidateDisjoint(options.Webmail, options.Ssh, errors);
+            ValidateLockout(options.Ssh, options.Network, errors);
         }
 
         ValidateUpstream(options.Upstream, errors);
@@ -123,6 +125,26 @@ internal sealed class WebKnockOptionsValidator : IValidateOptions<WebKnockOption
         foreach (var port in ssh.Knock.Ports.Concat(ssh.ProtectedPorts).Where(webmailPorts.Contains))
         {
             errors.Add($"{Root}:Ssh uses port {port}, which {Root}:Webmail uses already.");
+        }
+    }
+
+    /// <summary>
+    /// Guarding SSH without a network that always gets through can lock the administrators out (a wrong knock,
+    /// a NAT that changes address, a gateway that is down). Loopback does not count: it always passes anyway.
+    /// </summary>
+    private static void ValidateLockout(SshOptions ssh, NetworkOptions network, List<string> errors)
+    {
+        if (ssh.AllowLockout || !NetworkList.TryParse(network.AlwaysAllowed, out var allowed, out _))
+        {
+            return;
+        }
+
+        if (!allowed.Networks.Any(n => !IPAddress.IsLoopback(n.BaseAddress)))
+        {
+            var ports = string.Join(", ", ssh.ProtectedPorts);
+            errors.Add($"{Root}:Ssh guards port {ports}, but {Root}:Network:AlwaysAllowed names no network outside loopback: "
+                + $"one failed knock could lock every administrator out. Add the networks you administer from to {Root}:Network:AlwaysAllowed, "
+                + $"or set {Root}:Ssh:AllowLockout to true to start anyway.");
         }
     }
 

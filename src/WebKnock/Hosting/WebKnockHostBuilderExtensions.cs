@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Formatting.Compact;
+using WebKnock.Cli;
 using WebKnock.Configuration;
 using WebKnock.Proxy.Gate;
 
@@ -33,21 +34,11 @@ internal static class WebKnockHostBuilderExtensions
 
     /// <summary>
     /// appsettings/appsettings.json and appsettings/appsettings.{Environment}.json beside the program,
-    /// then /etc/webknock/appsettings.json, then WEBKNOCK_ environment variables and the command line.
+    /// then /etc/webknock/appsettings.json, then WEBKNOCK_ environment variables and the command line
+    /// (the same sources the commands read, see <see cref="WebKnockConfiguration"/>).
     /// </summary>
     private static void AddWebKnockConfiguration(this WebApplicationBuilder builder)
-    {
-        var folder = Path.Combine(AppContext.BaseDirectory, "appsettings");
-        var env = builder.Environment.EnvironmentName;
-        // First, so that everything after it overrides it. ResolveFileProvider: the path is absolute.
-        var defaults = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = Path.Combine(folder, "appsettings.json"), Optional = true };
-        defaults.ResolveFileProvider();
-        builder.Configuration.Sources.Insert(0, defaults);
-        builder.Configuration.AddJsonFile(Path.Combine(folder, $"appsettings.{env}.json"), optional: true);
-        builder.Configuration.AddJsonFile("/etc/webknock/appsettings.json", optional: true);
-        builder.Configuration.AddEnvironmentVariables("WEBKNOCK_");
-        builder.Configuration.AddCommandLine(Environment.GetCommandLineArgs().Skip(1).ToArray());
-    }
+        => builder.Configuration.AddWebKnockSources(builder.Environment.EnvironmentName, Environment.GetCommandLineArgs().Skip(1));
 
     private static void AddWebKnockLogging(this WebApplicationBuilder builder)
     {

@@ -13,12 +13,20 @@ internal static class ProxyApplicationBuilderExtensions
     {
         var connections = app.Services.GetRequiredService<ConnectionRegistry>();
         var windows = app.Services.GetRequiredService<WebKnock.Windows.AccessWindowManager>();
-        windows.Closed += closed => connections.AbortAll(closed.Window.Address, $"window closed: {closed.Reason}");
+        windows.Closed += closed =>
+        {
+            // Only the webmail's window guards Kestrel's connections; an SSH window closing (one minute after its
+            // knock, by design) must not cut the same address's webmail.
+            if (closed.Window.Service == WebKnock.Knocking.ServiceNames.Webmail)
+            {
+                connections.AbortAll(closed.Window.Address, $"window closed: {closed.Reason}");
+            }
+        };
         app.UseMiddleware<GateMiddleware>();
         return app;
     }
 
-    /// <summary>The gateway's files and endpoints under its prefix, then the proxy for everything else.</summary>
+    /// <summary>The gateway's files and endpoints under its prefix, then the proxy for everything else (after the gate).</summary>
     public static WebApplication MapWebKnock(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<WebKnockOptions>>().Value;
@@ -32,6 +40,9 @@ internal static class ProxyApplicationBuilderExtensions
             });
         }
 
+        // Routing after the files: left to WebApplication, routing runs first of all, the catch-all under the
+        // prefix (404) is matched for every file, and the static file middleware steps aside for a matched endpoint.
+        app.UseRouting();
         app.MapGatewayEndpoints(options.PathPrefix);
         var webmail = app.Services.GetRequiredService<WebmailProxyMiddleware>();
         app.MapReverseProxy(pipeline => pipeline.Use(next => context => webmail.InvokeAsync(context, next)));

@@ -67,6 +67,8 @@ internal static class FirewallAgent
                     "restores" => watchdog.Restores.ToString(CultureInfo.InvariantCulture),
                     "listen" => Add(listeners, EchoListener.Start(int.Parse(a[1], CultureInfo.InvariantCulture))),
                     "bench" => await BenchAsync(firewall, int.Parse(a[1], CultureInfo.InvariantCulture), ct),
+                    "mode" => Mode(provider.GetRequiredService<NftWriter>(), a.Length > 1 ? a[1] : null),
+                    "mixed" => await MixedAsync(firewall, int.Parse(a[1], CultureInfo.InvariantCulture), ct),
                     "quit" => null,
                     _ => throw new ArgumentException($"unknown command {a[0]}"),
                 };
@@ -130,6 +132,59 @@ internal static class FirewallAgent
         var batched = count / watch.Elapsed.TotalSeconds;
         await Task.WhenAll(addresses.Select(a => firewall.CloseAsync("webmail", a, ct)));
         return string.Create(CultureInfo.InvariantCulture, $"{single:F0} {batched:F0}");
+    }
+
+    /// <summary>The writer's refresh form (<c>add</c> or <c>portable</c>), after setting it when asked.</summary>
+    private static string Mode(NftWriter writer, string? mode)
+    {
+        if (mode is not null)
+        {
+            writer.RefreshByAdd = mode == "add";
+        }
+
+        return writer.RefreshByAdd ? "add" : "portable";
+    }
+
+    /// <summary>
+    /// Opens, closes and re-opens <paramref name="count"/> addresses all at once (the writer batches them), then
+    /// compares the kernel's set with what running them one by one would leave: address i open for 600 s, closed
+    /// again when i is a multiple of 3, open for 60 s when a multiple of 5. Replies "MISMATCHES EXPECTED ACTUAL".
+    /// </summary>
+    private static async Task<string> MixedAsync(NftablesFirewall firewall, int count, CancellationToken ct)
+    {
+        static IPAddress Address(int i) => new([0x20, 0x01, 0x0d, 0xb8, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, (byte)(i >> 8), (byte)i]);
+        var calls = new List<Task>();
+        for (var i = 1; i <= count; i++)
+        {
+            calls.Add(firewall.OpenAsync("webmail", Address(i), TimeSpan.FromSeconds(600), ct));
+            if (i % 3 == 0)
+            {
+                calls.Add(firewall.CloseAsync("webmail", Address(i), ct));
+            }
+
+            if (i % 5 == 0)
+            {
+                calls.Add(firewall.OpenAsync("webmail", Address(i), TimeSpan.FromSeconds(60), ct));
+            }
+        }
+
+        await Task.WhenAll(calls);
+        var listed = (await firewall.ListAsync("webmail", ct)).ToDictionary(e => e.Address, e => e.Remaining);
+        var mismatches = 0;
+        var expected = 0;
+        for (var i = 1; i <= count; i++)
+        {
+            double? want = i % 5 == 0 ? 60 : i % 3 == 0 ? null : 600;
+            expected += want is null ? 0 : 1;
+            var have = listed.TryGetValue(Address(i), out var remaining) ? remaining?.TotalSeconds : null;
+            if (want is null ? have is not null : have is null || have > want || have < want - 5)
+            {
+                mismatches++;
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(1, count).Select(i => firewall.CloseAsync("webmail", Address(i), ct)));
+        return string.Create(CultureInfo.InvariantCulture, $"{mismatches} {expected} {listed.Count}");
     }
 
     private static void Copy(NftablesOptions from, NftablesOptions to)

@@ -35,7 +35,7 @@ public sealed class WebKnockOptionsValidatorTests
         { "WebKnock:Firewall:Backend", o => o.Firewall.Backend = "iptables" },
         { "WebKnock:Firewall:Table", o => o.Firewall.Table = "web knock;" },
         { "WebKnock:PathPrefix", o => o.PathPrefix = "webknock" },
-        { "WebKnock:Ssh uses port 443", o => o.Ssh = new ServiceOptions { Knock = new KnockOptions { Ports = [7100, 7300, 7200] }, ProtectedPorts = [443] } },
+        { "WebKnock:Ssh uses port 443", o => o.Ssh = new SshOptions { Knock = new KnockOptions { Ports = [7100, 7300, 7200] }, ProtectedPorts = [443] } },
     };
 
     [Theory]

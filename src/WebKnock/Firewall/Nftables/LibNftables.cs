@@ -11,6 +11,9 @@ internal static partial class LibNftables
     /// <summary><c>NFT_CTX_OUTPUT_JSON</c>.</summary>
     public const uint OutputJson = 1 << 4;
 
+    /// <summary><c>NFT_CTX_OUTPUT_TERSE</c>: listings without set elements.</summary>
+    public const uint OutputTerse = 1 << 11;
+
     [LibraryImport(Library, EntryPoint = "nft_ctx_new")]
     public static partial NftContextHandle CtxNew(uint flags);
 

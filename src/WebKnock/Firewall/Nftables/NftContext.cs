@@ -2,11 +2,18 @@ using System.Runtime.InteropServices;
 
 namespace WebKnock.Firewall.Nftables;
 
+/// <summary>Runs nft command buffers: a libnftables context, or a stand-in in tests.</summary>
+internal interface INftRunner : IDisposable
+{
+    /// <summary>Runs a command buffer as one transaction and returns what nft printed; throws <see cref="NftablesException"/>.</summary>
+    string Run(string commands, bool json = false, bool terse = false);
+}
+
 /// <summary>
 /// One libnftables context with buffered output and errors. Not thread-safe (neither is libnftables):
 /// <see cref="NftWriter"/> is its only user.
 /// </summary>
-internal sealed class NftContext : IDisposable
+internal sealed class NftContext : INftRunner
 {
     private readonly NftContextHandle _handle;
 
@@ -33,10 +40,11 @@ internal sealed class NftContext : IDisposable
     /// <summary>Runs a command buffer as one transaction and returns what nft printed.</summary>
     /// <param name="commands">nft commands, one per line.</param>
     /// <param name="json">Print listings as JSON.</param>
-    public string Run(string commands, bool json = false)
+    /// <param name="terse">Leave set elements out of listings.</param>
+    public string Run(string commands, bool json = false, bool terse = false)
     {
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        LibNftables.CtxOutputSetFlags(_handle, json ? LibNftables.OutputJson : 0);
+        LibNftables.CtxOutputSetFlags(_handle, (json ? LibNftables.OutputJson : 0) | (terse ? LibNftables.OutputTerse : 0));
         var rc = LibNftables.RunCmdFromBuffer(_handle, commands);
 
         // Reading a buffer also rewinds it, so both are read after every run.

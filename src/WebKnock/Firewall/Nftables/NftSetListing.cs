@@ -43,6 +43,50 @@ internal static class NftSetListing
         return elements;
     }
 
+    /// <summary>
+    /// Every set in a JSON listing (of a table, or of sets) by name, with its elements; a set listed without
+    /// elements (empty, or a terse listing) maps to an empty list.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<FirewallElement>> ParseSets(string json)
+    {
+        var sets = new Dictionary<string, IReadOnlyList<FirewallElement>>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return sets;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        if (!document.RootElement.TryGetProperty("nftables", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            return sets;
+        }
+
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("set", out var set)
+                || !set.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            {
+                continue;
+            }
+
+            var elements = new List<FirewallElement>();
+            if (set.TryGetProperty("elem", out var elems) && elems.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var elem in elems.EnumerateArray())
+                {
+                    if (TryRead(elem) is { } element)
+                    {
+                        elements.Add(element);
+                    }
+                }
+            }
+
+            sets[name.GetString()!] = elements;
+        }
+
+        return sets;
+    }
+
     private static FirewallElement? TryRead(JsonElement elem)
     {
         if (elem.ValueKind == JsonValueKind.String)

@@ -20,4 +20,13 @@ public sealed class NftablesException : Exception
 
     /// <summary>nft reports an absent table, chain, set or element as ENOENT.</summary>
     public bool IsNotFound => Message.Contains("No such file or directory", StringComparison.Ordinal);
+
+    /// <summary>The kernel refused: not root, no CAP_NET_ADMIN in this namespace.</summary>
+    public bool IsNotPermitted => Message.Contains("Operation not permitted", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A set is full (its <c>size</c> reached). The kernel says ENFILE, which nft prints as
+    /// "Too many open files in system".
+    /// </summary>
+    public bool IsSetFull => Message.Contains("Too many open files in system", StringComparison.Ordinal);
 }

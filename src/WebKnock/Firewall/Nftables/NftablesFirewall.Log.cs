@@ -11,6 +11,9 @@ internal sealed partial class NftablesFirewall
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "nftables table {Table} restored with {Elements} elements")]
     private static partial void LogTableRestored(ILogger logger, string table, int elements);
 
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Debug, Message = "nftables window refresh: {Mode}")]
+    private static partial void LogRefreshMode(ILogger logger, string mode);
+
     [LoggerMessage(EventId = 3102, Level = LogLevel.Debug, Message = "Opening {Service} for {Address} for {Timeout}")]
     private static partial void LogOpen(ILogger logger, string service, IPAddress address, TimeSpan timeout);
 

@@ -35,6 +35,8 @@ internal sealed partial class NftablesFirewall : IFirewall
         await _writer.RunAsync(_builder.BuildLoad(kept), cancellationToken: cancellationToken).ConfigureAwait(false);
         IsInitialized = true;
         LogTableLoaded(_logger, Table, kept.Count);
+        var refreshByAdd = await _writer.ProbeRefreshByAddAsync(Table, cancellationToken).ConfigureAwait(false);
+        LogRefreshMode(_logger, refreshByAdd ? "add (the kernel replaces the timeout)" : "add, delete, add (portable)");
     }
 
     /// <summary>Loads the table again, keeping what is left of it and putting <paramref name="windows"/> back.</summary>
@@ -106,21 +108,12 @@ internal sealed partial class NftablesFirewall : IFirewall
     public async Task<IReadOnlyList<FirewallElement>> ListBlockedAsync(CancellationToken cancellationToken)
         => await ListSetsAsync(NftNames.Blocked, cancellationToken).ConfigureAwait(false);
 
-    // Re-adding an element refreshes its timeout only on recent kernels; add, delete, add works everywhere.
-    // Add first: deleting an absent element fails the whole transaction.
+    // Element changes go to the writer as data: it batches concurrent ones into a few commands per set.
     private Task Refresh(string set, IPAddress address, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var a = NftAddress.Format(address);
-        return _writer.RunBatchedAsync(
-            $"add element inet {Table} {set} {{ {a} }}\ndelete element inet {Table} {set} {{ {a} }}\nadd element inet {Table} {set} {{ {a} timeout {NftAddress.FormatTimeout(timeout)} }}",
-            cancellationToken);
-    }
+        => _writer.ChangeElementAsync(new NftElementChange(Table, set, NftAddress.Format(address), timeout), cancellationToken);
 
     private Task Remove(string set, IPAddress address, CancellationToken cancellationToken)
-    {
-        var a = NftAddress.Format(address);
-        return _writer.RunBatchedAsync($"add element inet {Table} {set} {{ {a} }}\ndelete element inet {Table} {set} {{ {a} }}", cancellationToken);
-    }
+        => _writer.ChangeElementAsync(new NftElementChange(Table, set, NftAddress.Format(address), null), cancellationToken);
 
     private async Task<List<FirewallElement>> ListSetsAsync(string set, CancellationToken cancellationToken)
     {

@@ -20,6 +20,12 @@ public sealed class NftablesOptions
     /// <summary>Whether established SSH connections survive the end of their window (a session in progress is kept).</summary>
     public bool SshKeepEstablished { get; set; } = true;
 
+    /// <summary>
+    /// Most open windows per service and address family: the size of the kernel's allowed sets. A completed knock
+    /// beyond it opens nothing (the kernel refuses the element); each element costs the kernel some 100-200 bytes.
+    /// </summary>
+    public int MaxWindows { get; set; } = 65536;
+
     /// <summary>How long a source that floods the knock ports is ignored at them.</summary>
     public TimeSpan FloodBanTime { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -89,7 +89,7 @@ internal sealed class RulesetBuilder
     {
         foreach (var service in Services)
         {
-            Set(text, NftNames.Allow(service.Name), timeout: null, size: 65536);
+            Set(text, NftNames.Allow(service.Name), timeout: null, size: _nftables.MaxWindows);
             for (var step = 1; step < service.KnockPorts.Count; step++)
             {
                 Set(text, NftNames.Progress(service.Name, step), service.StepTimeout, service.TrackedSources);

@@ -97,6 +97,11 @@ internal static partial class RulesetValidation
             errors.Add($"{key}: KnockLogRatePerSecond and NoiseLogRatePerSecond must be positive.");
         }
 
+        if (nftables.MaxWindows is < 1 or > 16_777_216)
+        {
+            errors.Add($"{key}:MaxWindows must be between 1 and 16777216.");
+        }
+
         if (nftables.WatchdogInterval < TimeSpan.FromMilliseconds(100))
         {
             errors.Add($"{key}:WatchdogInterval must be at least 100 ms.");

@@ -81,6 +81,25 @@ public sealed class NftablesFirewallTests(ITestOutputHelper output)
     }
 
     [NetworkFact]
+    public async Task Concurrent_opens_and_closes_end_as_if_run_one_by_one_in_both_refresh_forms()
+    {
+        await using var scenario = await FirewallScenario.StartAsync(reader: false);
+        output.WriteLine($"this kernel refreshes timeouts with: {await scenario.Agent.SendAsync("mode")}");
+
+        foreach (var mode in new[] { "add", "portable" })
+        {
+            await scenario.Agent.SendAsync($"mode {mode}");
+            var reply = (await scenario.Agent.SendAsync("mixed 3000", TimeSpan.FromMinutes(2))).Split(' ');
+            output.WriteLine($"{mode}: mismatches {reply[0]}, expected {reply[1]} open, kernel had {reply[2]}");
+
+            Assert.Equal("0", reply[0]);
+            Assert.Equal(reply[1], reply[2]);
+        }
+
+        Assert.Empty(await scenario.ListAsync("list webmail"));
+    }
+
+    [NetworkFact]
     public async Task Watchdog_restores_a_flushed_table_with_the_known_windows_within_5_seconds()
     {
         await using var scenario = await FirewallScenario.StartAsync(reader: false);

@@ -14,7 +14,7 @@ public sealed class RulesetBuilderTests
             Window = TimeSpan.FromMinutes(30),
         },
         Ssh = ssh
-            ? new ServiceOptions { Knock = new KnockOptions { Ports = [7100, 7200, 7300, 7400] }, ProtectedPorts = [22], Window = TimeSpan.FromMinutes(5) }
+            ? new SshOptions { Knock = new KnockOptions { Ports = [7100, 7200, 7300, 7400] }, ProtectedPorts = [22], Window = TimeSpan.FromMinutes(5) }
             : null,
         Firewall = new FirewallOptions { Table = "webknock", NflogGroup = 7300 },
     };
