@@ -137,7 +137,7 @@ start webknock env ASPNETCORE_ENVIRONMENT=Bench DOTNET_ENVIRONMENT=Bench "$gatew
   --WebKnock:Webmail:Knock:Ports:1="${knock_ports[1]}" \
   --WebKnock:Webmail:Knock:Ports:2="${knock_ports[2]}" \
   --WebKnock:LogFile= \
-  --WebKnock:Events:Path="$results/bench-events.db" \
+  --WebKnock:Events:Path="$results/logs/bench-events.db" \
   --Serilog:MinimumLevel:Default=Warning \
   --Serilog:MinimumLevel:Override:Microsoft=Warning \
   --Serilog:MinimumLevel:Override:Microsoft.AspNetCore=Warning \
