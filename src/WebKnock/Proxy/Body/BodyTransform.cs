@@ -5,17 +5,20 @@ namespace WebKnock.Proxy.Body;
 
 /// <summary>
 /// The rewriting path of one response body: optional decoding, the marker watch and the
-/// injection, written to the server's own writer and flushed after every piece.
+/// injection, written to the server's own writer. It flushes when the caller flushes and after every
+/// <see cref="FlushEvery"/> bytes, so a small page costs one flush and a large one stays bounded.
 /// </summary>
 internal sealed class BodyTransform : IAsyncDisposable
 {
     // Large writes are cut up so that no buffer on the way grows with the caller's write.
     private const int SliceSize = 16 * 1024;
+    private const int FlushEvery = 32 * 1024;
 
     private readonly PipeWriter _output;
     private readonly TagInjector? _injector;
     private readonly MarkerScanner? _scanner;
     private readonly ContentDecoder? _decoder;
+    private int _unflushed;
 
     public BodyTransform(BodyPlan plan, ContentCoding coding, PipeWriter output, CancellationToken aborted)
     {
@@ -79,11 +82,9 @@ internal sealed class BodyTransform : IAsyncDisposable
             await _decoder.CompleteAsync();
         }
 
-        if (_injector is not null)
-        {
-            _injector.Complete(_output);
-            await _output.FlushAsync(cancellationToken);
-        }
+        _injector?.Complete(_output);
+        _unflushed = 0;
+        await _output.FlushAsync(cancellationToken);
     }
 
     public void Report(BodyOutcome outcome)
@@ -109,6 +110,21 @@ internal sealed class BodyTransform : IAsyncDisposable
             _injector.Write(data.Span, _output);
         }
 
-        await _output.FlushAsync(cancellationToken);
+        _unflushed += data.Length;
+        if (_unflushed >= FlushEvery)
+        {
+            _unflushed = 0;
+            await _output.FlushAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The caller flushed: send what is written (held bytes stay held). With a decoder, its task writes and flushes.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_decoder is null && _unflushed > 0)
+        {
+            _unflushed = 0;
+            await _output.FlushAsync(cancellationToken);
+        }
     }
 }

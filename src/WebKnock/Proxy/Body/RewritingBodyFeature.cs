@@ -122,8 +122,10 @@ internal sealed class RewritingBodyFeature : IHttpResponseBodyFeature, IAsyncDis
         {
             await _inner.Stream.FlushAsync(cancellationToken);
         }
-
-        // A transform flushes after every write already; what it holds back must stay held.
+        else
+        {
+            await _transform.FlushAsync(cancellationToken); // what it holds back stays held
+        }
     }
 
     internal void Flush()
