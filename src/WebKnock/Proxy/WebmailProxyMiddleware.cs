@@ -97,9 +97,9 @@ internal sealed class WebmailProxyMiddleware(
 
     private Task<byte[]> RenderBannerAsync(System.Net.IPAddress address)
     {
-        var window = windows.Get(ServiceNames.Webmail, address);
+        var until = windows.OpenUntil(ServiceNames.Webmail, address);
         var now = time.GetUtcNow();
-        var remaining = window is null ? 0 : (int)Math.Ceiling(window.Remaining(now).TotalSeconds);
+        var remaining = until is { } u && u > now ? (int)Math.Ceiling((u - now).TotalSeconds) : 0;
         var canExtend = sessions.Tracker.ForAddress(address).Count > 0;
         return banner.RenderAsync(new BannerState(remaining > 0, remaining, canExtend));
     }

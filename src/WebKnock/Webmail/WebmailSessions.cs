@@ -38,9 +38,22 @@ internal sealed partial class WebmailSessions
         _logger = logger;
         _windows.Closed += closed =>
         {
-            if (closed.Window.Service == ServiceNames.Webmail)
+            // Sessions stay while a network window still lets the address in.
+            if (closed.Window.Service == ServiceNames.Webmail && !_windows.IsOpen(ServiceNames.Webmail, closed.Window.Address))
             {
                 _tracker.RemoveAll(closed.Window.Address);
+            }
+        };
+        _windows.NetworkClosed += closed =>
+        {
+            // The sessions of the network's addresses that nothing lets in any more.
+            if (closed.Window.Service == ServiceNames.Webmail)
+            {
+                foreach (var address in _tracker.All().Select(s => s.Address).Distinct()
+                    .Where(a => closed.Window.Network.Contains(a) && !_windows.IsOpen(ServiceNames.Webmail, a)))
+                {
+                    _tracker.RemoveAll(address);
+                }
             }
         };
     }
