@@ -56,6 +56,7 @@ internal static class ProxyApplicationBuilderExtensions
         // prefix (404) is matched for every file, and the static file middleware steps aside for a matched endpoint.
         app.UseRouting();
         app.MapGatewayEndpoints(options.PathPrefix);
+        app.MapOperationsEndpoints();
         var webmail = app.Services.GetRequiredService<WebmailProxyMiddleware>();
         app.MapReverseProxy(pipeline => pipeline.Use(next => context => webmail.InvokeAsync(context, next)));
         return app;

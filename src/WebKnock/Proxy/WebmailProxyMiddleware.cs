@@ -17,7 +17,8 @@ internal sealed class WebmailProxyMiddleware(
     WebmailSessions sessions,
     AccessWindowManager windows,
     BannerRenderer banner,
-    TimeProvider time)
+    TimeProvider time,
+    WebKnock.Operations.GatewayMetrics? metrics = null)
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -55,6 +56,8 @@ internal sealed class WebmailProxyMiddleware(
             body = new BodyOutcome();
             aborted = true;
         }
+
+        metrics?.Proxied(context.Response.StatusCode);
 
         var outcome = profile.Interpret(context, request, body);
         switch (outcome.Kind)

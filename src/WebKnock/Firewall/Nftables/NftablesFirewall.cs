@@ -16,8 +16,12 @@ internal sealed partial class NftablesFirewall : IFirewall
     private readonly ILogger<NftablesFirewall> _logger;
     private readonly HashSet<string> _services;
 
-    public NftablesFirewall(IOptions<WebKnockOptions> options, IOptions<NftablesOptions> nftables, NftWriter writer, ILogger<NftablesFirewall> logger)
+    private readonly WebKnock.Operations.GatewayMetrics? _metrics;
+
+    public NftablesFirewall(
+        IOptions<WebKnockOptions> options, IOptions<NftablesOptions> nftables, NftWriter writer, ILogger<NftablesFirewall> logger, WebKnock.Operations.GatewayMetrics? metrics = null)
     {
+        _metrics = metrics;
         _builder = new RulesetBuilder(options.Value, nftables.Value);
         _services = _builder.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         _writer = writer;
@@ -149,6 +153,7 @@ internal sealed partial class NftablesFirewall : IFirewall
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
         LogBlock(_logger, address, duration);
+        _metrics?.AdministratorBlock();
         return Refresh(NftNames.Blocked + NftAddress.FamilySuffix(address), address, duration, cancellationToken);
     }
 
