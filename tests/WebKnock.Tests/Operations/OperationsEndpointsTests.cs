@@ -202,6 +202,31 @@ public sealed class OperationsEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_check_that_hangs_fails_at_the_check_timeout()
+    {
+        await using var gw = await GatewayHarness.StartAsync(new Dictionary<string, string?> { ["WebKnock:Operations:CheckTimeout"] = "00:00:00.3" });
+        var registrations = gw.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>>().Value.Registrations;
+        Assert.All(registrations, r => Assert.Equal(TimeSpan.FromMilliseconds(300), r.Timeout));
+
+        // Another connection holds the store's write lock: the check's write waits (up to its busy timeout of 2 s).
+        var path = gw.Services.GetRequiredService<EventStore>().FilePath;
+        using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        holder.Open();
+        using var transaction = holder.BeginTransaction(deferred: false);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        using var response = await gw.Client(Loopback).GetAsync("/healthz");
+
+        var elapsed = watch.Elapsed;
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var checks = Checks(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
+        Assert.Equal("failed", checks["eventstore"].Status);
+        Assert.Contains("timeout", checks["eventstore"].Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("ok", checks["upstream"].Status);
+        Assert.True(elapsed < TimeSpan.FromSeconds(1.5), $"answered after {elapsed}");
+    }
+
+    [Fact]
     public async Task Health_is_503_when_the_upstream_is_down()
     {
         // A port that was just free: nothing listens there.
