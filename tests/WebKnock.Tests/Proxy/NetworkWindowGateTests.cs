@@ -57,6 +57,38 @@ public sealed class NetworkWindowGateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Closing_the_network_forgets_the_sessions_of_addresses_nothing_else_lets_in()
+    {
+        await _gw.Windows.OpenNetworkAsync(ServiceNames.Webmail, Org, TimeSpan.FromHours(1), default);
+        (await _gw.Client(A).LoginAsync("alice", "alice-pw")).Dispose();
+        await _gw.KnockAsync(B); // B has a window of its own as well
+        (await _gw.Client(B).LoginAsync("bob", "bob-pw")).Dispose();
+        Assert.Single(_gw.Sessions.Tracker.ForAddress(IPAddress.Parse(A)));
+        Assert.Single(_gw.Sessions.Tracker.ForAddress(IPAddress.Parse(B)));
+
+        await _gw.Windows.CloseNetworkAsync(ServiceNames.Webmail, Org, WindowReason.Administrator, default);
+
+        Assert.Empty(_gw.Sessions.Tracker.ForAddress(IPAddress.Parse(A)));
+        Assert.Single(_gw.Sessions.Tracker.ForAddress(IPAddress.Parse(B)));
+        Assert.True(await _gw.Client(A).IsRefusedAsync());
+        using var stillIn = await _gw.Client(B).NavigateAsync(WebmailClient.Base + "login.php");
+        Assert.Equal(HttpStatusCode.OK, stillIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sign_out_inside_a_network_window_leaves_it_open()
+    {
+        await _gw.Windows.OpenNetworkAsync(ServiceNames.Webmail, Org, TimeSpan.FromHours(1), default);
+        var client = _gw.Client(A);
+        (await client.LoginAsync("alice", "alice-pw")).Dispose();
+        (await client.SignOutAsync()).Dispose();
+
+        Assert.True(await Eventually.TrueAsync(() => _gw.Sessions.Tracker.ForAddress(IPAddress.Parse(A)).Count == 0));
+        Assert.True(_gw.IsOpen(A));
+        Assert.Single(_gw.Windows.ListNetworks());
+    }
+
+    [Fact]
     public async Task The_status_shows_the_network_windows_deadline()
     {
         var window = await _gw.Windows.OpenNetworkAsync(ServiceNames.Webmail, Org, TimeSpan.FromMinutes(45), default);

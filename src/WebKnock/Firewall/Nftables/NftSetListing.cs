@@ -156,14 +156,8 @@ internal static class NftSetListing
             && prefix.TryGetProperty("len", out var len) && len.ValueKind == JsonValueKind.Number && len.TryGetInt32(out var length)
             && length >= 0 && length <= baseAddress.GetAddressBytes().Length * 8)
         {
-            try
-            {
-                return new IPNetwork(baseAddress, length);
-            }
-            catch (ArgumentException)
-            {
-                return null; // host bits set: not a network nft would list
-            }
+            // Host bits set: not a network nft would list (IPNetwork would clear them silently).
+            return Windows.NetworkWindowInput.Mask(baseAddress, length).Equals(baseAddress) ? new IPNetwork(baseAddress, length) : null;
         }
 
         return null;
