@@ -8,7 +8,8 @@ namespace WebKnock.Admin.Charts;
 internal static class ChartsRequest
 {
     public const int FirstYear = 1970;
-    public const int LastYear = 9999;
+    // DayRange.Month of December 9999 would end past DateOnly.MaxValue.
+    public const int LastYear = 9998;
 
     /// <summary>The services the page offers, in this order.</summary>
     public static readonly IReadOnlyList<string> Services = [ServiceNames.Webmail, ServiceNames.Ssh];
