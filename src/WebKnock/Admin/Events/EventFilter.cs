@@ -53,7 +53,7 @@ internal sealed record EventFilter(EventQuery? Query, IReadOnlyList<string> Erro
             {
                 errors.Add($"Give one address, not a network (\"{Shorten(addressText)}\").");
             }
-            else if (IPAddress.TryParse(addressText, out var parsed))
+            else if (ParseAddress(addressText) is { } parsed)
             {
                 query = query with { Address = parsed };
             }
@@ -116,6 +116,20 @@ internal sealed record EventFilter(EventQuery? Query, IReadOnlyList<string> Erro
         }
 
         return words.ToString();
+    }
+
+    /// <summary>
+    /// IPv6 in any form; IPv4 only as four decimal numbers, since <see cref="IPAddress.TryParse(string, out IPAddress)"/>
+    /// also reads "203.0.113" as 203.0.0.113 and "010.0.0.1" as 8.0.0.1, which is not what anyone filtering means.
+    /// </summary>
+    private static IPAddress? ParseAddress(string text)
+    {
+        if (!IPAddress.TryParse(text, out var address))
+        {
+            return null;
+        }
+
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || address.ToString() == text ? address : null;
     }
 
     private static DateOnly? Day(string? text, string name, List<string> errors)
