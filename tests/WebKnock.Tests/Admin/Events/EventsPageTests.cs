@@ -140,10 +140,12 @@ public sealed class EventsPageTests : BunitContext
     [Fact]
     public void A_bad_date_keeps_what_was_typed_in_the_form()
     {
-        var cut = RenderAt("admin/events?from=2026-02-30&user=alice");
+        var cut = RenderAt("admin/events?from=2026-02-30&user=alice&type=loginfailed&service=ssh");
 
         Assert.Equal("2026-02-30", cut.Find("input[name=from]").GetAttribute("value"));
         Assert.Equal("alice", cut.Find("input[name=user]").GetAttribute("value"));
+        Assert.Equal("LoginFailed", cut.Find("select[name=type] option[selected]").GetAttribute("value"));
+        Assert.Equal("ssh", cut.Find("select[name=service] option[selected]").GetAttribute("value"));
         Assert.Single(cut.FindAll(".wk-errors li"));
     }
 
