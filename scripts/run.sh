@@ -97,13 +97,18 @@ if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1; then
    Stop with Ctrl-C.
 
 TXT
-  cd src/WebKnock/bin/Release/net10.0
-  exec env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development dotnet webknock.dll \
-    --WebKnock:Upstream:Url=http://127.0.0.1:8081/ \
-    --Kestrel:Endpoints:Https:Certificate:Path="$tls/fullchain.pem" \
-    --Kestrel:Endpoints:Https:Certificate:KeyPath="$tls/privkey.pem" \
-    --WebKnock:LogFile="$root/data/logs/webknock-.json" \
-    --WebKnock:Events:Path="$root/data/events.db"
+  # Not exec: the shell stays to run the EXIT trap, so the fixture goes when the gateway stops.
+  status=0
+  (
+    cd src/WebKnock/bin/Release/net10.0
+    env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development dotnet webknock.dll \
+      --WebKnock:Upstream:Url=http://127.0.0.1:8081/ \
+      --Kestrel:Endpoints:Https:Certificate:Path="$tls/fullchain.pem" \
+      --Kestrel:Endpoints:Https:Certificate:KeyPath="$tls/privkey.pem" \
+      --WebKnock:LogFile="$root/data/logs/webknock-.json" \
+      --WebKnock:Events:Path="$root/data/events.db"
+  ) || status=$?
+  exit $status
 fi
 
 bash scripts/install-deps.sh test
