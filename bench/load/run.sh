@@ -18,6 +18,7 @@ threads=${LOAD_THREADS:-2}
 wrk_timeout=${LOAD_WRK_TIMEOUT:-2}        # seconds; wrk counts a slower answer as a timeout error (wrk's default)
 path=${LOAD_PATH:-/fixture/1k}
 phases=${LOAD_PHASES:-wrk slow}
+bare=${LOAD_BARE:-0}                      # 1 adds bench/BareYarp (YARP alone, HTTPS) to the wrk rounds: where the gap to nginx lies
 slow_connections=${LOAD_SLOW_CONNECTIONS:-500}
 slow_seconds=${LOAD_SLOW_SECONDS:-60}
 slow_interval=${LOAD_SLOW_INTERVAL:-3}    # seconds between two header bytes of a slow client
@@ -27,6 +28,7 @@ base=${LOAD_PORT_BASE:-19000}
 fixture_port=$((base + 80))
 gateway_port=$((base + 43))
 nginx_port=$((base + 44))
+bare_port=$((base + 45))
 knock_ports=($((base + 9001)) $((base + 9003)) $((base + 9002))) # not monotonic: the validator refuses that
 cores=$(nproc)
 
@@ -48,19 +50,22 @@ bash scripts/install-deps.sh bench || true
 for tool in wrk nginx curl openssl dotnet; do
   command -v "$tool" >/dev/null || die "$tool is missing (bash scripts/install-deps.sh bench installs wrk, nginx-light and curl as root)"
 done
-for p in "$fixture_port" "$gateway_port" "$nginx_port" "${knock_ports[@]}"; do
+for p in "$fixture_port" "$gateway_port" "$nginx_port" "$bare_port" "${knock_ports[@]}"; do
   listening "$p" && die "port $p on 127.0.0.1 is taken; set LOAD_PORT_BASE to another base"
 done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 say "== build (Release)"
-for project in tests/SquirrelMailFixture src/WebKnock bench/load/SlowClients; do
+for project in tests/SquirrelMailFixture src/WebKnock bench/load/SlowClients bench/BareYarp; do
   dotnet build "$project" -c Release -nologo -v q -clp:ErrorsOnly >"$logs/build.log" 2>&1 \
     || { cat "$logs/build.log" >&2; die "build of $project failed"; }
 done
 fixture_bin=tests/SquirrelMailFixture/bin/Release/net10.0/SquirrelMailFixture
 gateway_bin=src/WebKnock/bin/Release/net10.0/webknock
 slow_dll=bench/load/SlowClients/bin/Release/net10.0/slowclients.dll
+bare_bin=bench/BareYarp/bin/Release/net10.0/bareyarp
+targets="gateway nginx"
+if [ "$bare" = 1 ]; then targets+=" bare"; fi
 header_timeout=$(sed -n 's/.*"RequestHeadersTimeout": *"\([0-9:.]*\)".*/\1/p' appsettings/appsettings.json | head -n 1)
 header_seconds=$(awk -F: -v t="$header_timeout" 'BEGIN { split(t, a, ":"); printf "%d", a[1] * 3600 + a[2] * 60 + a[3] }')
 [ "$header_seconds" -gt 0 ] || die "no Kestrel:Limits:RequestHeadersTimeout in appsettings/appsettings.json"
@@ -136,12 +141,22 @@ start webknock env ASPNETCORE_ENVIRONMENT=Bench DOTNET_ENVIRONMENT=Bench "$gatew
   --Serilog:MinimumLevel:Override:Microsoft.AspNetCore=Warning \
   --Serilog:MinimumLevel:Override:Yarp=Warning
 start nginx nginx -e "$ngx/error.log" -p "$ngx" -c "$ngx/nginx.conf"
+if [ "$bare" = 1 ]; then
+  # YARP's defaults and WebKnock's Kestrel section (limits, endpoint), the same certificate (see bench/README.md).
+  start bareyarp "$bare_bin" --settings "$root/appsettings/appsettings.json" \
+    --Kestrel:Endpoints:Https:Url="https://127.0.0.1:$bare_port" \
+    --Kestrel:Endpoints:Https:Certificate:Path="$tls/fullchain.pem" \
+    --Kestrel:Endpoints:Https:Certificate:KeyPath="$tls/privkey.pem" \
+    --upstream "http://127.0.0.1:$fixture_port/"
+fi
 
 fixture_url="http://127.0.0.1:$fixture_port"
 gateway_url="https://127.0.0.1:$gateway_port"
 nginx_url="https://127.0.0.1:$nginx_port"
+bare_url="https://127.0.0.1:$bare_port"
 wait_for_status fixture "$fixture_url$path" 200 60
 wait_for_status nginx "$nginx_url$path" 200 30
+if [ "$bare" = 1 ]; then wait_for_status bareyarp "$bare_url$path" 200 60; fi
 wait_for_port webknock "$gateway_port" 60
 for p in "${knock_ports[@]}"; do wait_for_port webknock "$p" 30; done
 
@@ -171,7 +186,9 @@ refused_before_load=$(grep -c '\] Refused ' "$logs/webknock.log" || true)
 curl -s --max-time 10 -o "$logs/body.fixture" "$fixture_url$path"
 curl -sk --max-time 10 -o "$logs/body.gateway" "$gateway_url$path"
 curl -sk --max-time 10 -o "$logs/body.nginx" "$nginx_url$path"
-if cmp -s "$logs/body.fixture" "$logs/body.gateway" && cmp -s "$logs/body.fixture" "$logs/body.nginx"; then
+cp "$logs/body.fixture" "$logs/body.bare"
+if [ "$bare" = 1 ]; then curl -sk --max-time 10 -o "$logs/body.bare" "$bare_url$path"; fi
+if cmp -s "$logs/body.fixture" "$logs/body.gateway" && cmp -s "$logs/body.fixture" "$logs/body.nginx" && cmp -s "$logs/body.fixture" "$logs/body.bare"; then
   say "$path: byte-identical through WebKnock and nginx ($(stat -c %s "$logs/body.fixture") bytes)"
 else
   failures+=("$path is not byte-identical through the proxies")
@@ -189,6 +206,7 @@ ticks_of() { # the CPU ticks of a target's processes (nginx: master and workers)
     gateway) t=$(cpu_ticks "$pid_webknock") ;;
     nginx) for p in $(nginx_pids); do t=$((t + $(cpu_ticks "$p" 2>/dev/null || echo 0))); done ;;
     fixture) t=$(cpu_ticks "$pid_fixture") ;;
+    bare) t=$(cpu_ticks "$pid_bareyarp") ;;
   esac
   echo "$t"
 }
@@ -200,7 +218,8 @@ rss_of() { # KiB; nginx: master and workers
   esac
   echo "$t"
 }
-url_of() { case $1 in gateway) echo "$gateway_url$path" ;; nginx) echo "$nginx_url$path" ;; fixture) echo "$fixture_url$path" ;; esac; }
+url_of() { case $1 in gateway) echo "$gateway_url$path" ;; nginx) echo "$nginx_url$path" ;; bare) echo "$bare_url$path" ;; fixture) echo "$fixture_url$path" ;; esac; }
+name_of() { case $1 in gateway) echo WebKnock ;; nginx) echo nginx ;; bare) echo BareYarp ;; esac; }
 
 # sample_rss OUT: the gateway's VmRSS (KiB) every 5 s into OUT, until killed.
 sample_rss() { while kill -0 "$pid_webknock" 2>/dev/null; do echo "$(date +%s) $(rss_kib "$pid_webknock" VmRSS)" >>"$1"; sleep 5; done; }
@@ -233,7 +252,7 @@ if [[ " $phases " == *" wrk "* ]]; then
 
   say "== warm-up: ${warmup}s of the same load on each (JIT, pools, upstream connections)"
   say "gateway RSS at start (after the knock, before any load): $(mib "$rss_start") MiB"
-  for who in gateway nginx; do
+  for who in $targets; do
     timeout $((warmup + 60)) wrk -t"$threads" -c"$connections" -d"${warmup}s" --timeout "${wrk_timeout}s" "$(url_of "$who")" >"$logs/warmup-$who.txt" 2>&1 || true
   done
   rss_warm=$(rss_of gateway)
@@ -242,10 +261,10 @@ if [[ " $phases " == *" wrk "* ]]; then
   sample_rss "$logs/rss-gateway.txt" &
   rss_sampler=$!
   pids+=($rss_sampler)
-  say "== $rounds round(s): wrk -t$threads -c$connections -d${duration}s --timeout ${wrk_timeout}s --latency $path, gateway and nginx back to back, the order swapped every round"
+  say "== $rounds round(s): wrk -t$threads -c$connections -d${duration}s --timeout ${wrk_timeout}s --latency $path, $targets back to back, the order reversed every other round"
   for r in $(seq "$rounds"); do
-    order="gateway nginx"
-    if [ $((r % 2)) -eq 0 ]; then order="nginx gateway"; fi
+    order=$targets
+    if [ $((r % 2)) -eq 0 ]; then order=$(echo "$targets" | tr ' ' '\n' | tac | tr '\n' ' '); fi
     for who in $order; do
       read -r rps p99 errs cpu p50 requests connect read write tmo non2xx <<<"$(run_wrk "$who-$r" "$who" "$duration")"
       sum_rps[$who]=$(awk -v a="${sum_rps[$who]:-0}" -v b="$rps" 'BEGIN { print a + b }')
@@ -324,17 +343,32 @@ gateway_refused=$(grep -cE '^\[[0-9:]+ WRN\] Refused ' "$logs/webknock.log" || t
   echo "TLS negotiated: WebKnock $tls_gateway; nginx $tls_nginx"
   echo
   if [[ " $phases " == *" wrk "* ]]; then
-    echo "wrk -t$threads -c$connections -d${duration}s --timeout ${wrk_timeout}s --latency $path; ${warmup}s warm-up each; $rounds round(s), order swapped every round"
+    echo "wrk -t$threads -c$connections -d${duration}s --timeout ${wrk_timeout}s --latency $path; ${warmup}s warm-up each; $rounds round(s), the order reversed every other round"
     echo "$upstream_line"
-    printf '%-22s %10s %10s\n' "" "WebKnock" "nginx"
-    printf '%-22s %10s %10s\n' "req/s (mean)" "$(mean "${sum_rps[gateway]:-0}" "${runs_of[gateway]:-0}")" "$(mean "${sum_rps[nginx]:-0}" "${runs_of[nginx]:-0}")"
-    printf '%-22s %10s %10s\n' "p50 ms (mean)" "$(mean2 "${sum_p50[gateway]:-0}" "${runs_of[gateway]:-0}")" "$(mean2 "${sum_p50[nginx]:-0}" "${runs_of[nginx]:-0}")"
-    printf '%-22s %10s %10s\n' "p99 ms (mean)" "$(mean2 "${sum_p99[gateway]:-0}" "${runs_of[gateway]:-0}")" "$(mean2 "${sum_p99[nginx]:-0}" "${runs_of[nginx]:-0}")"
-    printf '%-22s %10s %10s\n' "errors (total)" "${sum_err[gateway]:-0}" "${sum_err[nginx]:-0}"
-    printf '%-22s %10s %10s\n' "CPU us/req (mean)" "$(mean "${sum_cpu[gateway]:-0}" "${runs_of[gateway]:-0}")" "$(mean "${sum_cpu[nginx]:-0}" "${runs_of[nginx]:-0}")"
+    row() { # LABEL FUNCTION ARRAY: one line of the table, a column per target
+      local label=$1 fn=$2 who line
+      local -n values=$3
+      line=$(printf '%-22s' "$label")
+      for who in $targets; do
+        if [ "$fn" = total ]; then line+=$(printf ' %10s' "${values[$who]:-0}"); else line+=$(printf ' %10s' "$($fn "${values[$who]:-0}" "${runs_of[$who]:-0}")"); fi
+      done
+      echo "$line"
+    }
+    header=$(printf '%-22s' "")
+    for who in $targets; do header+=$(printf ' %10s' "$(name_of "$who")"); done
+    echo "$header"
+    row "req/s (mean)" mean sum_rps
+    row "p50 ms (mean)" mean2 sum_p50
+    row "p99 ms (mean)" mean2 sum_p99
+    row "errors (total)" total sum_err
+    row "CPU us/req (mean)" mean sum_cpu
     rps_ratio=$(awk -v g="${sum_rps[gateway]:-0}" -v n="${sum_rps[nginx]:-0}" 'BEGIN { printf "%.1f", (n > 0 ? 100 * g / n : 0) }')
     p99_ratio=$(awk -v g="${sum_p99[gateway]:-0}" -v n="${sum_p99[nginx]:-0}" 'BEGIN { printf "%.2f", (n > 0 ? g / n : 0) }')
     echo "WebKnock/nginx req/s: ${rps_ratio}% (target >= 100%: $(awk -v r="$rps_ratio" 'BEGIN { print ((r >= 100) ? "met" : "NOT met") }')); WebKnock/nginx p99: ${p99_ratio}x"
+    if [ "$bare" = 1 ]; then
+      echo "BareYarp/nginx req/s: $(awk -v g="${sum_rps[bare]:-0}" -v n="${sum_rps[nginx]:-0}" 'BEGIN { printf "%.1f", (n > 0 ? 100 * g / n : 0) }')%;" \
+        "WebKnock/BareYarp req/s: $(awk -v g="${sum_rps[gateway]:-0}" -v n="${sum_rps[bare]:-0}" 'BEGIN { printf "%.1f", (n > 0 ? 100 * g / n : 0) }')%"
+    fi
     echo "per run:"
     printf '  %s\n' "${wrk_lines[@]}"
     echo "gateway memory (VmRSS): $(mib "$rss_start") MiB at start, $(mib "$rss_warm") MiB after the warm-up, $(mib "$rss_end") MiB at the end;" \
@@ -362,7 +396,7 @@ gateway_refused=$(grep -cE '^\[[0-9:]+ WRN\] Refused ' "$logs/webknock.log" || t
     printf '  - %s\n' "${notes[@]}"
   fi
   if [ ${#failures[@]} -eq 0 ]; then
-    echo "checks: all passed (gate closed before the knock, 200 after, byte-identical bodies, no gateway errors under wrk, normal requests all answered during the slow clients, slow connections closed at the header timeout)"
+    echo "checks: all passed (gate closed before the knock, 200 after, byte-identical bodies$([[ " $phases " == *" wrk "* ]] && echo ", no gateway errors under wrk")$([[ " $phases " == *" slow "* ]] && echo ", normal requests all answered during the slow clients, slow connections closed at the header timeout"))"
   else
     echo "checks: ${#failures[@]} FAILED"
     printf '  - %s\n' "${failures[@]}"
