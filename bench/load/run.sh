@@ -12,7 +12,7 @@ root=$(pwd)
 
 duration=${LOAD_DURATION:-300}            # seconds per measured wrk run
 warmup=${LOAD_WARMUP:-30}                 # seconds of the same load per target before the measured runs
-rounds=${LOAD_ROUNDS:-2}                  # rounds of (gateway, nginx), the order swapped every round
+rounds=${LOAD_ROUNDS:-2}                  # rounds of (gateway, nginx[, bare]), the order reversed every other round
 connections=${LOAD_CONNECTIONS:-200}
 threads=${LOAD_THREADS:-2}
 wrk_timeout=${LOAD_WRK_TIMEOUT:-2}        # seconds; wrk counts a slower answer as a timeout error (wrk's default)
@@ -335,7 +335,7 @@ gateway_refused=$(grep -cE '^\[[0-9:]+ WRN\] Refused ' "$logs/webknock.log" || t
 
 {
   echo "WebKnock load and soak, $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "command: LOAD_DURATION=$duration LOAD_WARMUP=$warmup LOAD_ROUNDS=$rounds LOAD_PHASES='$phases' bash bench/load/run.sh"
+  echo "command: LOAD_DURATION=$duration LOAD_WARMUP=$warmup LOAD_ROUNDS=$rounds LOAD_PHASES='$phases' LOAD_BARE=$bare LOAD_CONNECTIONS=$connections LOAD_SLOW_CONNECTIONS=$slow_connections LOAD_SLOW_SECONDS=$slow_seconds bash bench/load/run.sh"
   echo "commit: $(git rev-parse --short HEAD) on $(git rev-parse --abbrev-ref HEAD); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "machine: $cores cores, $(uname -r), $(dotnet --version 2>/dev/null | head -n 1) SDK, wrk $(wrk -v 2>&1 | head -n 1 | awk '{ print $2 }'), $(nginx -v 2>&1 | sed 's/.*: //'), all on 127.0.0.1"
   echo "gateway: Release, HTTPS (Kestrel, the limits of appsettings/appsettings.json), in-memory firewall, window for 127.0.0.1 opened by a real knock on the development knock listener"
