@@ -30,67 +30,11 @@ rm -f "$logs"/*.log "$logs"/*.txt
 summary="$results/latest.txt.new"
 : >"$summary"
 
-say() { echo "$*"; }
-die() { echo "bench: $*" >&2; exit 1; }
-
-# ---------------------------------------------------------------- processes and cleanup
-pids=()
-cleanup() {
-  local i
-  for i in "${!pids[@]}"; do
-    kill -TERM "${pids[$i]}" 2>/dev/null || true
-  done
-  for i in "${!pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "${pids[$i]}" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "${pids[$i]}" 2>/dev/null || true
-  done
-}
+bench_tag=bench
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh" # say, die, start, cleanup, listening, status, wait_for_*, knock_loopback, rss_kib, cpu_ticks, wrk_parse
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# start NAME COMMAND...: runs COMMAND in the background, output in $logs/NAME.log; its PID is in pid_NAME.
-start() {
-  local name=$1
-  shift
-  "$@" >"$logs/$name.log" 2>&1 </dev/null &
-  pids+=($!)
-  printf -v "pid_$name" '%s' $!
-}
-
-# listening PORT: something listens on PORT, read from /proc/net (never by connecting: a connection to a
-# knock port is a knock).
-listening() {
-  awk -v port="$(printf '%04X' "$1")" 'FNR > 1 { split($2, a, ":"); if (a[2] == port && $4 == "0A") found = 1 }
-    END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-
-# status URL [curl args...]: the HTTP status, or 000 when there was no response.
-status() {
-  local url=$1
-  shift
-  curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@" "$url" || true
-}
-
-wait_for_status() { # NAME URL WANT SECONDS
-  local name=$1 url=$2 want=$3 seconds=$4 pidvar="pid_$1" got=000
-  for _ in $(seq $((seconds * 10))); do
-    kill -0 "${!pidvar}" 2>/dev/null || die "$name exited while starting; see $logs/$name.log"
-    got=$(status "$url")
-    [ "$got" = "$want" ] && return 0
-    sleep 0.1
-  done
-  die "$name did not answer $want at $url within ${seconds}s (last: $got); see $logs/$name.log"
-}
-
-wait_for_port() { # NAME PORT SECONDS
-  local name=$1 port=$2 seconds=$3 pidvar="pid_$1"
-  for _ in $(seq $((seconds * 10))); do
-    kill -0 "${!pidvar}" 2>/dev/null || die "$name exited while starting; see $logs/$name.log"
-    listening "$port" && return 0
-    sleep 0.1
-  done
-  die "$name did not listen on $port within ${seconds}s; see $logs/$name.log"
-}
 
 # ---------------------------------------------------------------- tools, ports, build
 if ! command -v wrk >/dev/null || ! command -v curl >/dev/null; then
@@ -163,13 +107,7 @@ else
 fi
 
 # knock GAP: one TCP connection to each knock port in order, GAP seconds apart (0: back to back).
-knock() {
-  local p
-  for p in "${knock_ports[@]}"; do
-    timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" 2>/dev/null || true
-    if [ "$1" != 0 ]; then sleep "$1"; fi
-  done
-}
+knock() { knock_loopback "$1" "${knock_ports[@]}"; }
 opened() {
   for _ in $(seq 20); do
     [ "$(status "$gateway_url/fixture/1k")" = 200 ] && return 0
@@ -215,8 +153,6 @@ done
 [ "$html_banners_bare" = 0 ] || failures+=("BareYarp's copy of /fixture/html30k has a banner?")
 
 # ---------------------------------------------------------------- memory while one big page streams
-rss_kib() { local k v _u; while read -r k v _u; do [ "$k" = "$2:" ] && { echo "$v"; return; }; done <"/proc/$1/status"; }
-
 # sample PID STOPFILE OUTFILE: the largest VmRSS seen every 10 ms until STOPFILE exists.
 sample() {
   local pid=$1 stop=$2 out=$3 max=0 k v _u fd
@@ -253,8 +189,6 @@ stream() {
   mem_idle=$idle mem_hwm=$hwm mem_sampled=$sampled mem_code=$code mem_bytes=$bytes mem_banners=$banners
 }
 
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-
 say "== memory: one ${big_mb} MiB HTML page (Accept: text/html), $mem_runs runs, peak RSS - idle RSS"
 # Warm both proxies on the same path first, so JIT and first-use allocations are not counted.
 for _ in 1 2; do
@@ -283,10 +217,6 @@ for run in $(seq "$mem_runs"); do
 done
 
 # ---------------------------------------------------------------- throughput
-# cpu_ticks PID: user + system CPU time of the process so far, in clock ticks.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-ticks_per_second=$(getconf CLK_TCK)
-
 # wrk_run LABEL PID URL [wrk args...]: prints "rps p99_ms errors cpu_us_per_request", where the CPU is
 # that of PID (the server under test) during the run; keeps wrk's output in the logs.
 wrk_run() {
@@ -296,14 +226,7 @@ wrk_run() {
   t0=$(cpu_ticks "$pid")
   timeout $((duration + 30)) wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "$@" "$url" >"$out" 2>&1 || true
   t1=$(cpu_ticks "$pid")
-  awk -v ticks=$((t1 - t0)) -v hz="$ticks_per_second" '
-    / requests in / { requests = $1 }
-    /Requests\/sec:/ { rps = $2 }
-    $1 == "99%" { v = $2; unit = v; sub(/[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v)
-                  p99 = (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : (unit == "m") ? v * 60000 : v }
-    /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
-    /Non-2xx or 3xx responses:/ { errors += $5 }
-    END { printf "%.0f %.2f %d %.0f\n", rps, p99, errors, (requests > 0 ? ticks / hz * 1e6 / requests : 0) }' "$out"
+  wrk_parse "$out" $((t1 - t0)) | cut -d' ' -f1-4
 }
 
 warm() { timeout $((warmup + 30)) wrk -t"$threads" -c"$connections" -d"${warmup}s" "$@" >/dev/null 2>&1 || true; }

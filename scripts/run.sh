@@ -16,15 +16,44 @@ gateway="$root/src/WebKnock/bin/Release/net10.0/webknock.dll"
 
 say() { echo "run: $*"; }
 
+# is_demo_gateway PID: the process is a gateway started by this script (dotnet webknock.dll with the demo
+# table on its command line).
+is_demo_gateway() {
+  local args=()
+  mapfile -d '' args 2>/dev/null <"/proc/$1/cmdline" || return 1
+  [ "${#args[@]}" -gt 2 ] && [ "${args[0]##*/}" = dotnet ] && [ "${args[1]##*/}" = webknock.dll ] || return 1
+  case " ${args[*]} " in *" --WebKnock:Firewall:Table=webknock_demo "*) return 0 ;; esac
+  return 1
+}
+
+# The demo gateway's PIDs, found by their command line rather than only from $state/gateway.pid, so that a demo
+# started from another checkout of the repository goes down too (it holds the same addresses and table).
+demo_pids() {
+  local dir pid
+  for dir in /proc/[0-9]*; do
+    pid=${dir#/proc/}
+    if is_demo_gateway "$pid"; then echo "$pid"; fi
+  done
+}
+
 down() {
-  if [ -f "$state/gateway.pid" ]; then
-    kill "$(cat "$state/gateway.pid")" 2>/dev/null && say "stopped the gateway" || true
-    rm -f "$state/gateway.pid"
-  fi
+  local pid pids
+  pids=$(demo_pids)
+  for pid in $pids; do
+    kill -TERM "$pid" 2>/dev/null || continue
+    # Wait for it to end before the table goes: a gateway still running would load its table again.
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if is_demo_gateway "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+    say "stopped the gateway (pid $pid)"
+  done
+  rm -f "$state/gateway.pid"
   ip netns del "$ns" 2>/dev/null && say "removed namespace $ns" || true
   ip link del wkdemo-h 2>/dev/null || true
-  if [ -f "$gateway" ] && command -v nft >/dev/null 2>&1; then
-    dotnet "$gateway" firewall reset --yes --WebKnock:Firewall:Table=webknock_demo >/dev/null 2>&1 || nft delete table inet webknock_demo 2>/dev/null || true
+  if command -v nft >/dev/null 2>&1 && nft list table inet webknock_demo >/dev/null 2>&1; then
+    if [ -f "$gateway" ]; then
+      dotnet "$gateway" firewall reset --yes --WebKnock:Firewall:Table=webknock_demo >/dev/null 2>&1 || true
+    fi
+    nft delete table inet webknock_demo 2>/dev/null || true
     say "removed nftables table inet webknock_demo"
   fi
 }
@@ -68,17 +97,30 @@ if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1; then
    Stop with Ctrl-C.
 
 TXT
-  cd src/WebKnock/bin/Release/net10.0
-  exec env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development dotnet webknock.dll \
-    --WebKnock:Upstream:Url=http://127.0.0.1:8081/ \
-    --Kestrel:Endpoints:Https:Certificate:Path="$tls/fullchain.pem" \
-    --Kestrel:Endpoints:Https:Certificate:KeyPath="$tls/privkey.pem" \
-    --WebKnock:LogFile="$root/data/logs/webknock-.json" \
-    --WebKnock:Events:Path="$root/data/events.db"
+  # Not exec: the shell stays to run the EXIT trap, so the fixture goes when the gateway stops.
+  status=0
+  (
+    cd src/WebKnock/bin/Release/net10.0
+    env DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development dotnet webknock.dll \
+      --WebKnock:Upstream:Url=http://127.0.0.1:8081/ \
+      --Kestrel:Endpoints:Https:Certificate:Path="$tls/fullchain.pem" \
+      --Kestrel:Endpoints:Https:Certificate:KeyPath="$tls/privkey.pem" \
+      --WebKnock:LogFile="$root/data/logs/webknock-.json" \
+      --WebKnock:Events:Path="$root/data/events.db"
+  ) || status=$?
+  exit $status
 fi
 
 bash scripts/install-deps.sh test
-bash scripts/install-roundcube.sh
+# Roundcube set up by scripts/install-roundcube.sh and answering is left alone: running that script again
+# restarts Apache and Dovecot under whoever is using them.
+if grep -qs 'BEGIN WebKnock test settings' /etc/roundcube/config.inc.php \
+  && [ "$(curl -s -o /dev/null -m 5 -w '%{http_code}' http://127.0.0.1:8080/roundcube/ || true)" = 200 ] \
+  && ss -Htln 'sport = :143' 2>/dev/null | grep -q 127.0.0.1; then
+  say "Roundcube is set up and answers on http://127.0.0.1:8080/roundcube/ (bash scripts/install-roundcube.sh sets it up again)"
+else
+  bash scripts/install-roundcube.sh
+fi
 build
 down >/dev/null 2>&1 || true
 mkdir -p "$state"
@@ -116,13 +158,20 @@ say "starting the gateway (log: $state/gateway.log)"
   echo $! >"$state/gateway.pid"
 )
 
-for _ in $(seq 1 100); do
+ready=no
+for _ in $(seq 1 300); do
   if nft list table inet webknock_demo >/dev/null 2>&1 && ss -Htln 'sport = :443' | grep -q 198.51.100.1; then
+    ready=yes
     break
   fi
   kill -0 "$(cat "$state/gateway.pid")" 2>/dev/null || { tail -n 30 "$state/gateway.log" >&2; say "the gateway did not start"; exit 1; }
   sleep 0.2
 done
+if [ "$ready" != yes ]; then
+  tail -n 30 "$state/gateway.log" >&2
+  say "the gateway did not listen on 198.51.100.1:443 within 60 s (log: $state/gateway.log); 'bash scripts/run.sh down' cleans up"
+  exit 1
+fi
 
 cat <<TXT
 
@@ -132,6 +181,8 @@ cat <<TXT
    Knock (7000, 9000, 8000), then browse:
      ip netns exec $ns dotnet $gateway knock 198.51.100.1
      ip netns exec $ns curl -k https://198.51.100.1/roundcube/
+   A browser's request (Accept: text/html) gets the page with WebKnock's banner in it:
+     ip netns exec $ns curl -sk -H 'Accept: text/html' https://198.51.100.1/roundcube/ | grep -o 'id="webknock-banner"'
    Or with a browser inside the namespace (user alice, password alice-pw):
      ip netns exec $ns chromium --no-sandbox --user-data-dir=/tmp/wkdemo-browser https://198.51.100.1/roundcube/
    See the kernel's view and the gateway's log:

@@ -20,7 +20,13 @@ if (!Uri.TryCreate(upstream, UriKind.Absolute, out var upstreamUri) || upstreamU
 }
 
 // What WebKnock sets on Kestrel in code; the rest comes from the Kestrel section.
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+// Kestrel reads only endpoints from its section; the limits are bound as WebKnock binds them (its data rates
+// are Kestrel's defaults, which this plain binding leaves in place).
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.AddServerHeader = false;
+    builder.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits);
+});
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
 builder.Services.AddReverseProxy().LoadFromMemory(

@@ -63,6 +63,7 @@ internal static class WebKnockHostBuilderExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            WebKnock.Hosting.KestrelLimitsConfiguration.Bind(builder.Configuration, kestrel.Limits);
             kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => connection => connections.TrackAsync(connection, next)));
         });
     }

@@ -47,15 +47,33 @@ public sealed class NamespaceProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? environment = null,
         string? workingDirectory = null,
         IEnumerable<string>? clear = null)
+        => Launch(name, ["ip", "netns", "exec", ns.Name, .. command], environment, workingDirectory, clear);
+
+    /// <summary>Starts <paramref name="command"/> in the root namespace (loopback only tests), otherwise as <see cref="Start"/>.</summary>
+    public static NamespaceProcess StartLocal(
+        string name,
+        IEnumerable<string> command,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? workingDirectory = null,
+        IEnumerable<string>? clear = null)
+        => Launch(name, command, environment, workingDirectory, clear);
+
+    private static NamespaceProcess Launch(
+        string name,
+        IEnumerable<string> command,
+        IReadOnlyDictionary<string, string?>? environment,
+        string? workingDirectory,
+        IEnumerable<string>? clear)
     {
-        var start = new ProcessStartInfo("ip")
+        var words = command.ToList();
+        var start = new ProcessStartInfo(words[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
-        foreach (var argument in new[] { "netns", "exec", ns.Name }.Concat(command))
+        foreach (var argument in words.Skip(1))
         {
             start.ArgumentList.Add(argument);
         }

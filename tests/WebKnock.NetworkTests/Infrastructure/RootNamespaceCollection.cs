@@ -1,0 +1,1 @@
+namespace WebKnock.NetworkTests.Infrastructure; [CollectionDefinition(RootNamespaceCollection.Name, DisableParallelization = true)] public sealed class RootNamespaceCollection { public const string Name = "RootNamespace"; }
