@@ -15,8 +15,11 @@ internal sealed partial class GateMiddleware(
     ClientAddressResolver resolver,
     AccessWindowManager windows,
     IOptions<WebKnockOptions> options,
-    ILogger<GateMiddleware> logger)
+    ILogger<GateMiddleware> logger,
+    IEnumerable<IGateExemption> exemptions)
 {
+    private readonly IGateExemption[] _exemptions = [.. exemptions];
+
     private readonly NetworkList _alwaysAllowed = NetworkList.Parse(options.Value.Network.AlwaysAllowed);
     private readonly GateRefusal _refusal = options.Value.Network.Refusal;
 
@@ -27,6 +30,14 @@ internal sealed partial class GateMiddleware(
         if (windows.IsOpen(ServiceNames.Webmail, address) || _alwaysAllowed.Contains(address))
         {
             return next(context);
+        }
+
+        foreach (var exemption in _exemptions)
+        {
+            if (exemption.Allows(context, address))
+            {
+                return next(context);
+            }
         }
 
         Refused(logger, address, context.Request.Method, context.Request.Path);
