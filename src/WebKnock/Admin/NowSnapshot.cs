@@ -48,7 +48,7 @@ internal sealed class NowView(
                 w.ExpiresAt,
                 w.OpenedBy,
                 extensions.LastExtension(w.Service, w.Address),
-                w.Service == ServiceNames.Webmail ? [.. sessions.ForAddress(w.Address).OrderBy(s => s.Since).Select(s => s.UserName)] : []))
+                w.Service == ServiceNames.Webmail ? [.. sessions.ForAddress(w.Address).OrderBy(s => s.Since).ThenBy(s => s.UserName, StringComparer.Ordinal).Select(s => s.UserName)] : []))
             .ToList();
 
         var blocked = (await firewall.ListBlockedAsync(cancellationToken))
