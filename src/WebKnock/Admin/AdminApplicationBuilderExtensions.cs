@@ -61,20 +61,15 @@ internal static partial class AdminApplicationBuilderExtensions
             admin.UseEndpoints(endpoints =>
             {
                 endpoints.MapStaticAssets(); // _framework/blazor.web.js
-                MapFile(endpoints, "/admin.js", "text/javascript");
-                MapFile(endpoints, "/admin.css", "text/css");
+                endpoints.MapGet("/{name:regex(^admin[-a-z0-9]*\\.(css|js)$)}", (string name, AdminAssets assets) => assets.Find(name) is { } file
+                    ? Results.File(file, name.EndsWith(".js", StringComparison.Ordinal) ? "text/javascript" : "text/css")
+                    : Results.NotFound());
 
                 // Every page needs a signed-in administrator unless it says otherwise (the sign-in page).
                 endpoints.MapRazorComponents<App>().RequireAuthorization();
             });
         });
         return app;
-    }
-
-    private static void MapFile(IEndpointRouteBuilder endpoints, string route, string contentType)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "wwwroot", route.TrimStart('/'));
-        endpoints.MapGet(route, () => File.Exists(path) ? Results.File(path, contentType) : Results.NotFound());
     }
 
     [LoggerMessage(8520, LogLevel.Warning, "The administrator's pages at {Path} are off: no administrator in WebKnock:Admin:Users. "

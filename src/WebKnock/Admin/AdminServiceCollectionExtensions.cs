@@ -39,6 +39,7 @@ internal static class AdminServiceCollectionExtensions
         services.TryAddSingleton<AdminActions>();
         services.TryAddSingleton<NowView>();
         services.TryAddSingleton<AdminFlash>();
+        services.TryAddSingleton<AdminAssets>();
         services.TryAddSingleton<WindowExtensions>();
         services.AddHostedService(sp => sp.GetRequiredService<WindowExtensions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IGateExemption, AdminGateExemption>());
