@@ -61,6 +61,24 @@ public sealed class AdminCookieTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_gateways_own_anti_forgery_cookie_stays_on_its_prefix()
+    {
+        using var response = await _gw.Client(A).GetAsync("/.webknock/token");
+
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".webknock.af=", StringComparison.Ordinal));
+        Assert.Contains("path=/.webknock/", cookie.ToLowerInvariant());
+    }
+
+    [Fact]
+    public async Task The_admins_anti_forgery_cookie_is_on_the_admin_path()
+    {
+        using var response = await _gw.Client(A).GetAsync("/admin/sign-in");
+
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".webknock.af=", StringComparison.Ordinal));
+        Assert.Contains("path=/admin;", cookie.ToLowerInvariant() + ";");
+    }
+
+    [Fact]
     public async Task The_webmail_upstream_never_receives_the_admin_cookies_nor_admin_requests()
     {
         var client = _gw.Client(A);
