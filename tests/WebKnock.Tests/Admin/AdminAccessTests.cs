@@ -20,6 +20,10 @@ public sealed class AdminAccessTests
         var signIn = await admin.FollowAsync(toSignIn);
         Assert.NotNull(signIn.QuerySelector("input[name=password]"));
         Assert.Equal(HttpStatusCode.OK, (await admin.Http.GetAsync("/admin/admin.js")).StatusCode);
+        using var blazor = await admin.Http.GetAsync("/admin/_framework/blazor.web.js");
+        Assert.Equal(HttpStatusCode.OK, blazor.StatusCode);
+        Assert.Equal("text/javascript", blazor.Content.Headers.ContentType?.MediaType);
+        Assert.True((await blazor.Content.ReadAsByteArrayAsync()).Length > 10_000, "blazor.web.js is empty");
 
         // The webmail and the gateway's own endpoints still need a window.
         Assert.True(await gw.Client(Inside).IsRefusedAsync());
