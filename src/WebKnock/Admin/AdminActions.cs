@@ -29,7 +29,8 @@ internal sealed partial class AdminActions(
     IEventRecorder recorder,
     TimeProvider time,
     IOptions<WebKnockOptions> webknock,
-    ILogger<AdminActions> logger)
+    ILogger<AdminActions> logger,
+    WebKnock.Operations.GatewayMetrics? metrics = null)
 {
     /// <summary>The longest block an administrator may set.</summary>
     public static readonly TimeSpan MaxBlock = TimeSpan.FromDays(30);
@@ -45,9 +46,21 @@ internal sealed partial class AdminActions(
     /// <summary>One extension, as the user's Extend button gives: a full window from now, never past MaxWindow from the opening.</summary>
     public async Task<AdminActionResult> ExtendAsync(string administrator, string? target, CancellationToken cancellationToken)
     {
-        if (!TryWindowTarget(target, out var service, out var address, out var refusal))
+        if (!TryWindowTarget(target, out var service, out var address, out var network, out var refusal))
         {
             return refusal;
+        }
+
+        if (network is { } net)
+        {
+            if (windows.GetNetwork(service, net) is null)
+            {
+                return AdminActionResult.Refused($"{net} has no open {service} window to extend.");
+            }
+
+            var extended = await windows.OpenNetworkAsync(service, net, ServiceOptions(service).Window, cancellationToken);
+            Audit(administrator, $"extend {net}", net.BaseAddress, service);
+            return AdminActionResult.Done($"Extended the {service} window of {net} until {Clock(extended.ExpiresAt)}.");
         }
 
         if (!windows.IsOpen(service, address))
@@ -63,9 +76,20 @@ internal sealed partial class AdminActions(
     /// <summary>Closes a window now; the gate then cuts the address's connections, as at any close.</summary>
     public async Task<AdminActionResult> CloseAsync(string administrator, string? target, CancellationToken cancellationToken)
     {
-        if (!TryWindowTarget(target, out var service, out var address, out var refusal))
+        if (!TryWindowTarget(target, out var service, out var address, out var network, out var refusal))
         {
             return refusal;
+        }
+
+        if (network is { } net)
+        {
+            if (!await windows.CloseNetworkAsync(service, net, WindowReason.Administrator, cancellationToken))
+            {
+                return AdminActionResult.Refused($"{net} has no open {service} window to close.");
+            }
+
+            Audit(administrator, $"close {net}", net.BaseAddress, service);
+            return AdminActionResult.Done($"Closed the {service} window of {net}.");
         }
 
         if (!await windows.CloseAsync(service, address, WindowReason.Administrator, cancellationToken))
@@ -100,20 +124,36 @@ internal sealed partial class AdminActions(
                 return AdminActionResult.Done($"Opened {service} for {address} until {Clock(window.ExpiresAt)}.");
             case IPNetwork network:
                 return await OpenNetworkAsync(administrator, service, network, length, cancellationToken);
+            case string problem:
+                return AdminActionResult.Refused(problem);
             default:
                 return AdminActionResult.Refused("Give an address (198.51.100.7, 2001:db8::7) or a network (198.51.100.0/24).");
         }
     }
 
     /// <summary>
-    /// Opens a whole network (the paper's "allow that organisation temporarily"). Waiting for network windows in
-    /// the firewall and the gate: until then it refuses with a message, changing nothing. This is the one place
-    /// to wire them in.
+    /// Opens a whole network (the paper's "allow that organisation temporarily"): a network window, refused with the
+    /// window manager's reason when too wide or overlapping another.
     /// </summary>
-    public Task<AdminActionResult> OpenNetworkAsync(string administrator, string service, IPNetwork network, TimeSpan length, CancellationToken cancellationToken)
+    public async Task<AdminActionResult> OpenNetworkAsync(string administrator, string service, IPNetwork network, TimeSpan length, CancellationToken cancellationToken)
     {
-        _ = (administrator, service, length, cancellationToken);
-        return Task.FromResult(AdminActionResult.Refused($"Opening a network ({network}) is not supported yet; open single addresses for now."));
+        if (windows.CheckNetwork(service, network) is { } refusal)
+        {
+            return AdminActionResult.Refused(refusal);
+        }
+
+        NetworkWindow window;
+        try
+        {
+            window = await windows.OpenNetworkAsync(service, network, length, cancellationToken);
+        }
+        catch (ArgumentException ex)
+        {
+            return AdminActionResult.Refused(ex.Message); // another window overlapped it meanwhile
+        }
+
+        Audit(administrator, $"open {Minutes(length)} {network}", network.BaseAddress, service);
+        return AdminActionResult.Done($"Opened {service} for {network} until {Clock(window.ExpiresAt)}.");
     }
 
     /// <summary>Blocks an address for a while; its open windows close first (reason Blocked), cutting its connections.</summary>
@@ -140,6 +180,7 @@ internal sealed partial class AdminActions(
         }
 
         await firewall.BlockAsync(address, length, cancellationToken);
+        metrics?.AdministratorBlock();
         var now = time.GetUtcNow();
         recorder.Record(GatewayEvents.Blocked(true, address, now, detail: $"administrator {administrator}, {Minutes(length)}"));
         Audit(administrator, $"block {Minutes(length)}", address, null);
@@ -165,25 +206,38 @@ internal sealed partial class AdminActions(
         return AdminActionResult.Done($"Unblocked {address}.");
     }
 
-    /// <summary>"SERVICE ADDRESS", as the row buttons of the window table send it.</summary>
-    public static string WindowTarget(string service, IPAddress address) => $"{service} {address}";
+    /// <summary>"SERVICE ADDRESS" or "SERVICE NETWORK", as the row buttons of the window table send it.</summary>
+    public static string WindowTarget(string service, string addressOrNetwork) => $"{service} {addressOrNetwork}";
 
-    private bool TryWindowTarget(string? target, out string service, out IPAddress address, out AdminActionResult refusal)
+    private bool TryWindowTarget(string? target, out string service, out IPAddress address, out IPNetwork? network, out AdminActionResult refusal)
     {
         var parts = (target ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         service = parts.Length == 2 ? parts[0] : "";
         address = IPAddress.None;
+        network = null;
         refusal = AdminActionResult.Refused("Choose a window from the table.");
-        if (parts.Length != 2 || !Services.Contains(service) || !IPAddress.TryParse(parts[1], out var parsed))
+        if (parts.Length != 2 || !Services.Contains(service))
         {
             return false;
         }
 
-        address = NetworkList.Normalize(parsed);
-        return true;
+        switch (ParseTarget(parts[1]))
+        {
+            case IPAddress parsed:
+                address = parsed;
+                return true;
+            case IPNetwork parsed:
+                network = parsed;
+                return true;
+            default:
+                return false;
+        }
     }
 
-    /// <summary>An address, a network (CIDR; a host prefix is the address), or null.</summary>
+    /// <summary>
+    /// An address; a network (CIDR, read as network windows read it; a host prefix is the address); a sentence
+    /// saying what is wrong with a network; or null.
+    /// </summary>
     internal static object? ParseTarget(string? text)
     {
         text = (text ?? "").Trim();
@@ -192,9 +246,9 @@ internal sealed partial class AdminActions(
             return IPAddress.TryParse(text, out var address) && !text.Contains('%') ? NetworkList.Normalize(address) : null;
         }
 
-        if (!IPNetwork.TryParse(text, out var network))
+        if (!NetworkWindowInput.TryParse(text, out var network, out var problem))
         {
-            return null;
+            return problem;
         }
 
         var hostBits = network.BaseAddress.GetAddressBytes().Length * 8;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using WebKnock.Admin;
+using WebKnock.Configuration;
 using WebKnock.Proxy.Gate;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -42,7 +43,15 @@ internal static class AdminServiceCollectionExtensions
         services.TryAddSingleton<AdminAssets>();
         services.TryAddSingleton<WindowExtensions>();
         services.AddHostedService(sp => sp.GetRequiredService<WindowExtensions>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IGateExemption, AdminGateExemption>());
+
+        // Addresses in the admin networks pass the gate for the admin path (pages, scripts, styles) without a window,
+        // and only for it; the admin's own middleware checks the address again (outside the networks: 404).
+        services.AddSingleton(sp =>
+        {
+            var admin = sp.GetRequiredService<IOptions<AdminOptions>>().Value;
+            var networks = admin.Enabled && NetworkList.TryParse(admin.Networks, out var list, out _) ? list : NetworkList.Empty;
+            return new GateExemption("admin", new Microsoft.AspNetCore.Http.PathString(admin.Path), Prefix: true, networks);
+        });
         return services;
     }
 

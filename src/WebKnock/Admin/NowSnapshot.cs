@@ -17,7 +17,14 @@ public sealed record WindowRow(
     DateTimeOffset ExpiresAt,
     WindowReason OpenedBy,
     WindowReason? LastExtension,
-    IReadOnlyList<string?> Users);
+    IReadOnlyList<string?> Users)
+{
+    /// <summary>Set for a network window (an administrator opened a whole network); <see cref="Address"/> is then its first address.</summary>
+    public IPNetwork? Network { get; init; }
+
+    /// <summary>What the row is about, as shown and as the row buttons send it: the address, or the network.</summary>
+    public string Target => Network?.ToString() ?? Address.ToString();
+}
 
 /// <summary>One blocked address; <paramref name="Until"/> null when the block has no end.</summary>
 public sealed record BlockedRow(IPAddress Address, string? Country, DateTimeOffset? Until);
@@ -47,9 +54,27 @@ internal sealed class NowView(
                 w.OpenedAt,
                 w.ExpiresAt,
                 w.OpenedBy,
-                extensions.LastExtension(w.Service, w.Address),
-                w.Service == ServiceNames.Webmail ? [.. sessions.ForAddress(w.Address).OrderBy(s => s.Since).ThenBy(s => s.UserName, StringComparer.Ordinal).Select(s => s.UserName)] : []))
+                extensions.LastExtension(w.Service, w.Address.ToString()),
+                w.Service == ServiceNames.Webmail ? Users(sessions.ForAddress(w.Address)) : []))
             .ToList();
+
+        // Network windows, with the live sessions of every address inside.
+        var allSessions = sessions.All();
+        open.AddRange(windows.ListNetworks()
+            .Where(n => n.ExpiresAt > now)
+            .Select(n => new WindowRow(
+                n.Service,
+                n.Network.BaseAddress,
+                countries.Lookup(n.Network.BaseAddress),
+                n.OpenedAt,
+                n.ExpiresAt,
+                n.OpenedBy,
+                extensions.LastExtension(n.Service, n.Network.ToString()),
+                n.Service == ServiceNames.Webmail ? Users(allSessions.Where(s => n.Network.Contains(s.Address))) : [])
+            {
+                Network = n.Network,
+            }));
+        open.Sort((a, b) => a.ExpiresAt.CompareTo(b.ExpiresAt));
 
         var blocked = (await firewall.ListBlockedAsync(cancellationToken))
             .OrderBy(b => b.Remaining ?? TimeSpan.MaxValue)
@@ -57,4 +82,7 @@ internal sealed class NowView(
             .ToList();
         return new NowSnapshot(now, open, blocked);
     }
+
+    private static IReadOnlyList<string?> Users(IEnumerable<WebmailSession> sessions) =>
+        [.. sessions.OrderBy(s => s.Since).ThenBy(s => s.UserName, StringComparer.Ordinal).Select(s => s.UserName)];
 }

@@ -44,8 +44,8 @@ internal sealed class FirewallCommand : ICliCommand
     public string Usage => """
         webknock firewall show [--all] [--Key=Value ...]
             Prints WebKnock's table (inet, named by WebKnock:Firewall:Table) without its set elements, then a
-            summary: open windows per service with their time left, blocked addresses. --all lists every
-            element (otherwise the first 20 of each list).
+            summary: open windows and network windows per service with their time left, blocked addresses.
+            --all lists every element (otherwise the first 20 of each list).
         webknock firewall reset [--yes] [--Key=Value ...]
             Removes WebKnock's table and nothing else, after printing what goes with it. Asks first when run
             from a terminal; --yes skips the question (and is required when standard input is not a terminal).
@@ -197,11 +197,12 @@ internal sealed class FirewallCommand : ICliCommand
         }
     }
 
-    /// <summary>Open windows per service, blocked and flood-banned addresses, always-allowed networks.</summary>
+    /// <summary>Open windows and network windows per service, blocked and flood-banned addresses, always-allowed networks.</summary>
     internal string Summarize(INftRunner nft, WebKnockOptions options, string table, int shown)
     {
         var json = nft.Run($"list table inet {table}", json: true);
         var sets = NftSetListing.ParseSets(json);
+        var networkSets = NftSetListing.ParseNetworkSets(json);
         var text = new StringBuilder();
         var now = _time.GetUtcNow();
         text.Append(CultureInfo.InvariantCulture, $"Summary of table inet {table} at {now:yyyy-MM-dd HH:mm:ss} UTC\n");
@@ -232,6 +233,8 @@ internal sealed class FirewallCommand : ICliCommand
             }
 
             List(text, "open windows", Elements(sets, NftNames.Allow(name)), shown);
+            var networks = "46".SelectMany(suffix => networkSets.TryGetValue(NftNames.Networks(name) + suffix, out var n) ? n : []).ToList();
+            List(text, "open network windows", [.. networks.Select(n => (NftAddress.FormatNetwork(n.Network), n.Remaining))], shown);
         }
 
         List(text, "blocked from everything", Elements(sets, NftNames.Blocked), shown);
@@ -245,12 +248,15 @@ internal sealed class FirewallCommand : ICliCommand
         => [.. "46".SelectMany(suffix => sets.TryGetValue(name + suffix, out var elements) ? elements : [])];
 
     private static void List(StringBuilder text, string title, List<FirewallElement> elements, int shown)
+        => List(text, title, [.. elements.Select(e => (e.Address.ToString(), e.Remaining))], shown);
+
+    private static void List(StringBuilder text, string title, List<(string Value, TimeSpan? Remaining)> elements, int shown)
     {
         text.Append(CultureInfo.InvariantCulture, $"  {title}: {(elements.Count == 0 ? "none" : elements.Count.ToString(CultureInfo.InvariantCulture))}\n");
         foreach (var element in elements.OrderBy(e => e.Remaining ?? TimeSpan.MaxValue).Take(shown))
         {
             var left = element.Remaining is { } r ? $"{TimeLeft(r)} left" : "no timeout";
-            text.Append(CultureInfo.InvariantCulture, $"    {element.Address,-40} {left}\n");
+            text.Append(CultureInfo.InvariantCulture, $"    {element.Value,-40} {left}\n");
         }
 
         if (elements.Count > shown)

@@ -177,6 +177,18 @@ public sealed class NetworkOptions
 
     /// <summary>What the gate does to a request without a window: <c>Abort</c> (no response) or <c>NotFound</c>.</summary>
     public GateRefusal Refusal { get; set; } = GateRefusal.Abort;
+
+    /// <summary>
+    /// The widest IPv4 network an administrator may open a network window for: its prefix must be at least this long
+    /// (default 16: a /16, 65,536 addresses, about the largest block one organisation holds).
+    /// </summary>
+    public int NetworkWindowMinPrefixV4 { get; set; } = 16;
+
+    /// <summary>
+    /// The widest IPv6 network a network window may open (default 32: a /32, the usual allocation of a whole
+    /// organisation or provider; a site is a /48).
+    /// </summary>
+    public int NetworkWindowMinPrefixV6 { get; set; } = 32;
 }
 
 public enum GateRefusal

@@ -190,6 +190,16 @@ internal sealed class WebKnockOptionsValidator : IValidateOptions<WebKnockOption
         {
             errors.Add($"{Root}:Network:AlwaysAllowed:{bad} is not an address or a network (got \"{network.AlwaysAllowed[bad]}\").");
         }
+
+        if (network.NetworkWindowMinPrefixV4 is < 1 or > 32)
+        {
+            errors.Add($"{Root}:Network:NetworkWindowMinPrefixV4 must be between 1 and 32 (got {network.NetworkWindowMinPrefixV4}).");
+        }
+
+        if (network.NetworkWindowMinPrefixV6 is < 1 or > 128)
+        {
+            errors.Add($"{Root}:Network:NetworkWindowMinPrefixV6 must be between 1 and 128 (got {network.NetworkWindowMinPrefixV6}).");
+        }
     }
 
     private static void ValidateFirewall(FirewallOptions firewall, List<string> errors)

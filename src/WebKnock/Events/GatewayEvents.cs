@@ -21,6 +21,21 @@ public static class GatewayEvents
     public static GatewayEvent WindowClosed(WindowClosed closed, DateTimeOffset time) =>
         new(time, GatewayEventType.WindowClosed, closed.Window.Service, closed.Window.Address, Detail: closed.Reason.ToString());
 
+    /// <summary>
+    /// A network window opened: the address is the network's first, the detail why and the network
+    /// (<c>Manual 198.51.100.0/24</c>).
+    /// </summary>
+    public static GatewayEvent NetworkWindowOpened(NetworkWindow window, DateTimeOffset time) =>
+        new(time, GatewayEventType.WindowOpened, window.Service, window.Network.BaseAddress, Detail: $"{window.OpenedBy} {window.Network}");
+
+    /// <summary>A network window's deadline moved; the detail is why and the network.</summary>
+    public static GatewayEvent NetworkWindowExtended(NetworkWindow window, WindowReason reason, DateTimeOffset time) =>
+        new(time, GatewayEventType.WindowExtended, window.Service, window.Network.BaseAddress, Detail: $"{reason} {window.Network}");
+
+    /// <summary>A network window closed; the detail is why and the network (<c>Deadline 198.51.100.0/24</c>).</summary>
+    public static GatewayEvent NetworkWindowClosed(NetworkWindowClosed closed, DateTimeOffset time) =>
+        new(time, GatewayEventType.WindowClosed, closed.Window.Service, closed.Window.Network.BaseAddress, Detail: $"{closed.Reason} {closed.Window.Network}");
+
     public static GatewayEvent Login(bool succeeded, string service, IPAddress address, string? user, DateTimeOffset time, string? detail = null) =>
         new(time, succeeded ? GatewayEventType.LoginSucceeded : GatewayEventType.LoginFailed, service, address, User: user, Detail: detail);
 

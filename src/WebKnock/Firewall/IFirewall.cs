@@ -5,6 +5,9 @@ namespace WebKnock.Firewall;
 /// <summary>An address in one of the firewall's sets, with the time it has left (null: no timeout).</summary>
 public sealed record FirewallElement(IPAddress Address, TimeSpan? Remaining);
 
+/// <summary>A network in one of the firewall's network sets, with the time it has left (null: no timeout).</summary>
+public sealed record FirewallNetwork(IPNetwork Network, TimeSpan? Remaining);
+
 /// <summary>
 /// The enforcement point: which addresses may reach a service's protected ports, and which are blocked.
 /// Implemented by nftables (the kernel) and in memory (development and tests).
@@ -22,6 +25,19 @@ public interface IFirewall
 
     /// <summary>The addresses allowed to the service now, with their remaining time.</summary>
     Task<IReadOnlyList<FirewallElement>> ListAsync(string service, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Allows every address of <paramref name="network"/> to the service's protected ports for <paramref name="timeout"/>;
+    /// refreshes the same network's element. A network that overlaps another one of the service's open networks
+    /// (without being equal to it) is refused with <see cref="InvalidOperationException"/>, as the kernel refuses it.
+    /// </summary>
+    Task OpenNetworkAsync(string service, IPNetwork network, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Removes the network from the service's allowed networks; absent is not an error.</summary>
+    Task CloseNetworkAsync(string service, IPNetwork network, CancellationToken cancellationToken);
+
+    /// <summary>The networks allowed to the service now, with their remaining time.</summary>
+    Task<IReadOnlyList<FirewallNetwork>> ListNetworksAsync(string service, CancellationToken cancellationToken);
 
     /// <summary>Blocks the address from everything WebKnock guards, for a while.</summary>
     Task BlockAsync(IPAddress address, TimeSpan duration, CancellationToken cancellationToken);

@@ -10,14 +10,15 @@ public sealed record GatewayStatus(string Address, bool Open, DateTimeOffset? Ex
 {
     internal static GatewayStatus For(IPAddress address, AccessWindowManager windows, SessionTracker sessions, TimeProvider time)
     {
-        var window = windows.Get(ServiceNames.Webmail, address);
+        // The address's own window or a network window that holds it, whichever lasts longer.
+        var until = windows.OpenUntil(ServiceNames.Webmail, address);
         var now = time.GetUtcNow();
-        var open = window is not null && window.ExpiresAt > now;
+        var open = until is { } u && u > now;
         return new GatewayStatus(
             address.ToString(),
             open,
-            open ? window!.ExpiresAt : null,
-            open ? (int)Math.Ceiling(window!.Remaining(now).TotalSeconds) : 0,
+            open ? until : null,
+            open ? (int)Math.Ceiling((until!.Value - now).TotalSeconds) : 0,
             sessions.ForAddress(address).Count);
     }
 }

@@ -26,7 +26,8 @@ internal static class WebKnockHostBuilderExtensions
             .AddAccessWindows()
             .AddWebmail()
             .AddWebKnockProxy()
-            .AddEventStore();
+            .AddEventStore()
+            .AddOperations();
         builder.Services.AddHostedService<WebKnock.Events.WindowEventRecording>();
         builder.Services.AddWebKnockAdmin();
 

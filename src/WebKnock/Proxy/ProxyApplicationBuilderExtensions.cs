@@ -16,10 +16,22 @@ internal static class ProxyApplicationBuilderExtensions
         windows.Closed += closed =>
         {
             // Only the webmail's window guards Kestrel's connections; an SSH window closing (one minute after its
-            // knock, by design) must not cut the same address's webmail.
-            if (closed.Window.Service == WebKnock.Knocking.ServiceNames.Webmail)
+            // knock, by design) must not cut the same address's webmail. Nor does an address's window closing cut an
+            // address that a network window still lets in.
+            if (closed.Window.Service == WebKnock.Knocking.ServiceNames.Webmail && !windows.IsOpen(closed.Window.Service, closed.Window.Address))
             {
                 connections.AbortAll(closed.Window.Address, $"window closed: {closed.Reason}");
+            }
+        };
+        var alwaysAllowed = NetworkList.Parse(app.Services.GetRequiredService<IOptions<WebKnockOptions>>().Value.Network.AlwaysAllowed);
+        windows.NetworkClosed += closed =>
+        {
+            // Every address of the network that nothing else lets in any more.
+            if (closed.Window.Service == WebKnock.Knocking.ServiceNames.Webmail)
+            {
+                connections.AbortWhere(
+                    a => closed.Window.Network.Contains(a) && !windows.IsOpen(closed.Window.Service, a) && !alwaysAllowed.Contains(a),
+                    $"network window closed: {closed.Reason}");
             }
         };
         app.UseMiddleware<GateMiddleware>();
@@ -44,6 +56,7 @@ internal static class ProxyApplicationBuilderExtensions
         // prefix (404) is matched for every file, and the static file middleware steps aside for a matched endpoint.
         app.UseRouting();
         app.MapGatewayEndpoints(options.PathPrefix);
+        app.MapOperationsEndpoints();
         var webmail = app.Services.GetRequiredService<WebmailProxyMiddleware>();
         app.MapReverseProxy(pipeline => pipeline.Use(next => context => webmail.InvokeAsync(context, next)));
         return app;

@@ -17,7 +17,8 @@ internal sealed class WebmailProxyMiddleware(
     WebmailSessions sessions,
     AccessWindowManager windows,
     BannerRenderer banner,
-    TimeProvider time)
+    TimeProvider time,
+    WebKnock.Operations.GatewayMetrics? metrics = null)
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -55,6 +56,8 @@ internal sealed class WebmailProxyMiddleware(
             body = new BodyOutcome();
             aborted = true;
         }
+
+        metrics?.Proxied(context.Response.StatusCode);
 
         var outcome = profile.Interpret(context, request, body);
         switch (outcome.Kind)
@@ -97,9 +100,9 @@ internal sealed class WebmailProxyMiddleware(
 
     private Task<byte[]> RenderBannerAsync(System.Net.IPAddress address)
     {
-        var window = windows.Get(ServiceNames.Webmail, address);
+        var until = windows.OpenUntil(ServiceNames.Webmail, address);
         var now = time.GetUtcNow();
-        var remaining = window is null ? 0 : (int)Math.Ceiling(window.Remaining(now).TotalSeconds);
+        var remaining = until is { } u && u > now ? (int)Math.Ceiling((u - now).TotalSeconds) : 0;
         var canExtend = sessions.Tracker.ForAddress(address).Count > 0;
         return banner.RenderAsync(new BannerState(remaining > 0, remaining, canExtend));
     }

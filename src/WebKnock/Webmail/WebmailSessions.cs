@@ -21,6 +21,7 @@ internal sealed partial class WebmailSessions
 
     private readonly IEventRecorder? _recorder;
     private readonly TimeProvider _time;
+    private readonly WebKnock.Operations.GatewayMetrics? _metrics;
 
     public WebmailSessions(
         SessionTracker tracker,
@@ -28,8 +29,10 @@ internal sealed partial class WebmailSessions
         IOptions<WebKnockOptions> options,
         ILogger<WebmailSessions> logger,
         IEventRecorder? recorder = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        WebKnock.Operations.GatewayMetrics? metrics = null)
     {
+        _metrics = metrics;
         _recorder = recorder;
         _time = time ?? TimeProvider.System;
         _tracker = tracker;
@@ -38,9 +41,22 @@ internal sealed partial class WebmailSessions
         _logger = logger;
         _windows.Closed += closed =>
         {
-            if (closed.Window.Service == ServiceNames.Webmail)
+            // Sessions stay while a network window still lets the address in.
+            if (closed.Window.Service == ServiceNames.Webmail && !_windows.IsOpen(ServiceNames.Webmail, closed.Window.Address))
             {
                 _tracker.RemoveAll(closed.Window.Address);
+            }
+        };
+        _windows.NetworkClosed += closed =>
+        {
+            // The sessions of the network's addresses that nothing lets in any more.
+            if (closed.Window.Service == ServiceNames.Webmail)
+            {
+                foreach (var address in _tracker.All().Select(s => s.Address).Distinct()
+                    .Where(a => closed.Window.Network.Contains(a) && !_windows.IsOpen(ServiceNames.Webmail, a)))
+                {
+                    _tracker.RemoveAll(address);
+                }
             }
         };
     }
@@ -50,6 +66,7 @@ internal sealed partial class WebmailSessions
     public void LoginSucceeded(IPAddress address, string sessionId, string? userName)
     {
         _recorder?.Record(GatewayEvents.Login(true, ServiceNames.Webmail, address, userName, _time.GetUtcNow()));
+        _metrics?.Login(ServiceNames.Webmail, succeeded: true);
         if (_tracker.Add(sessionId, address, userName))
         {
             LoginOk(_logger, userName, address);
@@ -63,6 +80,7 @@ internal sealed partial class WebmailSessions
     public void LoginFailed(IPAddress address, string? userName)
     {
         _recorder?.Record(GatewayEvents.Login(false, ServiceNames.Webmail, address, userName, _time.GetUtcNow()));
+        _metrics?.Login(ServiceNames.Webmail, succeeded: false);
         LoginBad(_logger, userName, address);
     }
 

@@ -10,6 +10,7 @@ namespace WebKnock.Windows;
 /// The per-address access windows: opened by a completed knock, moved by a re-knock or an extension
 /// (never past the service's MaxWindow from the opening), closed at the deadline, on the last sign-out,
 /// or by an administrator. The firewall is told of every change; the window's timer is the clock's.
+/// Network windows (a whole network, opened by an administrator) are in AccessWindowManager.Networks.cs.
 /// </summary>
 internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposable
 {
@@ -45,7 +46,9 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
         }
     }
 
-    public bool IsOpen(string service, IPAddress address) => Get(service, address) is { } w && w.ExpiresAt > _time.GetUtcNow();
+    /// <summary>Whether the address may reach the service now: its own window is open, or a network window that holds it.</summary>
+    public bool IsOpen(string service, IPAddress address)
+        => (Get(service, address) is { } w && w.ExpiresAt > _time.GetUtcNow()) || NetworksContaining(service, address).Count > 0;
 
     public IReadOnlyList<AccessWindow> List()
     {
@@ -71,7 +74,10 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
     public Task<AccessWindow> OpenForAsync(string service, IPAddress address, TimeSpan duration, WindowReason reason, CancellationToken cancellationToken) =>
         SetDeadlineAsync(service, address, reason, duration, cancellationToken);
 
-    /// <summary>Extends an existing window only; returns null when none is open.</summary>
+    /// <summary>
+    /// Extends an existing window only; returns null when none is open. An address that passes through a network window
+    /// alone gets its own window (a full window, from now), which outlives the network's when that ends first.
+    /// </summary>
     public async Task<AccessWindow?> ExtendAsync(string service, IPAddress address, CancellationToken cancellationToken) =>
         IsOpen(service, address) ? await SetDeadlineAsync(service, address, WindowReason.Extend, ServiceOptions(service).Window, cancellationToken) : null;
 
@@ -205,6 +211,8 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
                 entry.Timer.Dispose();
             }
         }
+
+        DisposeNetworks();
     }
 
     private sealed record Entry(AccessWindow Window, ITimer Timer);

@@ -7,7 +7,7 @@ namespace WebKnock.Windows;
 
 /// <summary>
 /// At start: makes sure the firewall's ruleset is in place, then learns the windows the firewall
-/// still holds, with their real remaining time (a restart neither opens nor extends anything).
+/// still holds (addresses and networks), with their real remaining time (a restart neither opens nor extends anything).
 /// </summary>
 internal sealed partial class WindowStartup(
     IFirewall firewall,
@@ -32,6 +32,18 @@ internal sealed partial class WindowStartup(
                     NoTimeout(logger, service, element.Address);
                 }
             }
+
+            foreach (var element in await firewall.ListNetworksAsync(service, cancellationToken))
+            {
+                if (element.Remaining is { } remaining && remaining > TimeSpan.Zero)
+                {
+                    windows.RestoreNetwork(service, element.Network, remaining);
+                }
+                else
+                {
+                    NetworkNoTimeout(logger, service, element.Network);
+                }
+            }
         }
     }
 
@@ -39,4 +51,7 @@ internal sealed partial class WindowStartup(
 
     [LoggerMessage(2100, LogLevel.Warning, "Allowed element {Address} of {Service} has no timeout; left to the administrator")]
     private static partial void NoTimeout(ILogger logger, string service, System.Net.IPAddress address);
+
+    [LoggerMessage(2101, LogLevel.Warning, "Allowed network {Network} of {Service} has no timeout; left to the administrator")]
+    private static partial void NetworkNoTimeout(ILogger logger, string service, System.Net.IPNetwork network);
 }

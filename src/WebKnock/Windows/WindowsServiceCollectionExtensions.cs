@@ -19,6 +19,12 @@ internal static class WindowsServiceCollectionExtensions
             var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
             return windows.List().Select(w => (w.Service, w.Address, w.Remaining(now))).Where(w => w.Item3 > TimeSpan.Zero);
         });
+        services.TryAddSingleton<Func<IEnumerable<(string Service, System.Net.IPNetwork Network, TimeSpan Remaining)>>>(sp => () =>
+        {
+            var windows = sp.GetRequiredService<AccessWindowManager>();
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            return windows.ListNetworks().Select(w => (w.Service, w.Network, w.Remaining(now))).Where(w => w.Item3 > TimeSpan.Zero);
+        });
         return services;
     }
 }

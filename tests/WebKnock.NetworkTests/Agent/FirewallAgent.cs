@@ -30,6 +30,8 @@ internal static class FirewallAgent
         services.AddSingleton(Options.Create(config.WebKnock));
         services.AddSingleton<IKnockEventSink, ConsoleSink>();
         services.AddSingleton<Func<IEnumerable<(string Service, IPAddress Address, TimeSpan Remaining)>>>(() => known.ToList());
+        var knownNetworks = new List<(string Service, IPNetwork Network, TimeSpan Remaining)>();
+        services.AddSingleton<Func<IEnumerable<(string Service, IPNetwork Network, TimeSpan Remaining)>>>(() => knownNetworks.ToList());
         services.AddNftablesFirewall();
         services.Configure<NftablesOptions>(o => Copy(config.Nftables, o));
         await using var provider = services.BuildServiceProvider();
@@ -57,6 +59,11 @@ internal static class FirewallAgent
                     "open" => await Done(firewall.OpenAsync(a[1], IPAddress.Parse(a[2]), Seconds(a[3]), ct)),
                     "close" => await Done(firewall.CloseAsync(a[1], IPAddress.Parse(a[2]), ct)),
                     "list" => Format(await firewall.ListAsync(a[1], ct)),
+                    "opennet" => await Done(firewall.OpenNetworkAsync(a[1], IPNetwork.Parse(a[2]), Seconds(a[3]), ct)),
+                    "closenet" => await Done(firewall.CloseNetworkAsync(a[1], IPNetwork.Parse(a[2]), ct)),
+                    "nets" => string.Join(' ', (await firewall.ListNetworksAsync(a[1], ct))
+                        .Select(e => $"{e.Network}={(e.Remaining is { } r ? r.TotalSeconds.ToString(CultureInfo.InvariantCulture) : "none")}")),
+                    "knownnet" => Add(knownNetworks, (a[1], IPNetwork.Parse(a[2]), Seconds(a[3]))),
                     "block" => await Done(firewall.BlockAsync(IPAddress.Parse(a[1]), Seconds(a[2]), ct)),
                     "unblock" => await Done(firewall.UnblockAsync(IPAddress.Parse(a[1]), ct)),
                     "blocked" => Format(await firewall.ListBlockedAsync(ct)),

@@ -70,6 +70,15 @@ public sealed class FirewallScenario : IAsyncDisposable
             .ToDictionary(p => IPAddress.Parse(p[0]), p => p[1] == "none" ? (double?)null : double.Parse(p[1], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The networks of the service's interval sets as the agent lists them: network to remaining seconds.</summary>
+    public async Task<Dictionary<IPNetwork, double?>> NetworksAsync(string service)
+    {
+        var reply = await Agent.SendAsync($"nets {service}");
+        return reply.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(item => item.Split('='))
+            .ToDictionary(p => IPNetwork.Parse(p[0]), p => p[1] == "none" ? (double?)null : double.Parse(p[1], CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Sends the knock (one SYN a port, <paramref name="gapMs"/> apart) from a client, to the server's v4 or v6 address.</summary>
     public async Task KnockAsync(TestNetwork.Client client, IEnumerable<int> ports, bool v6 = false, int gapMs = 100)
     {

@@ -36,7 +36,7 @@ public sealed class AdminActionTests : IAsyncLifetime
     private Task<HttpResponseMessage> Submit(string form, Dictionary<string, string> fields, bool withToken = true) =>
         _admin.SubmitAsync("/", form, fields, withToken);
 
-    private async Task<GatewayEvent> AuditAsync(int count = 1) => (await _gw.StoredAsync(GatewayEventType.AdminAction, count)).OrderBy(e => e.Time).Last();
+    private async Task<GatewayEvent> AuditAsync(int count = 1) => (await _gw.StoredAsync(GatewayEventType.AdminAction, count)).Last();
 
     [Fact]
     public async Task Extend_gives_one_more_window_from_now_and_is_audited()
@@ -109,7 +109,8 @@ public sealed class AdminActionTests : IAsyncLifetime
     [InlineData("not-an-address", "60", "Give an address")]
     [InlineData(Other, "0", "Choose a duration")]
     [InlineData(Other, "121", "longer than the most allowed, 120 min (WebKnock:Webmail:MaxWindow)")]
-    [InlineData("198.51.100.0/24", "60", "Opening a network (198.51.100.0/24) is not supported yet")]
+    [InlineData("198.51.100.7/24", "60", "did you mean 198.51.100.0/24?")]
+    [InlineData("10.0.0.0/8", "60", "wider than a /16, the widest network a window may open (WebKnock:Network:NetworkWindowMinPrefixV4)")]
     public async Task Open_refuses_bad_input_in_the_page_and_changes_nothing(string target, string minutes, string message)
     {
         using var response = await Submit(AdminForms.Open, new()
@@ -125,7 +126,37 @@ public sealed class AdminActionTests : IAsyncLifetime
         Assert.Contains(message, page.QuerySelector($"#{AdminForms.Id(AdminForms.Open)} .admin-error")!.TextContent);
         Assert.Equal(target, page.QuerySelector($"#{AdminForms.Id(AdminForms.Open)} input[name={AdminForms.Target}]")!.GetAttribute("value") ?? "");
         Assert.False(_gw.IsOpen(Other));
+        Assert.Empty(_gw.Windows.ListNetworks());
         await AssertNoAuditBeforeTheNextAsync();
+    }
+
+    [Fact]
+    public async Task Open_a_network_for_a_while_then_close_it_from_its_row()
+    {
+        var network = IPNetwork.Parse("203.0.113.0/24");
+        using var opened = await Submit(AdminForms.Open, new()
+        {
+            [AdminForms.Service] = ServiceNames.Webmail,
+            [AdminForms.Target] = "203.0.113.0/24",
+            [AdminForms.Duration] = "120",
+        });
+
+        var page = await _admin.FollowAsync(opened);
+        Assert.Equal(_gw.Time.GetUtcNow() + TimeSpan.FromMinutes(120), _gw.Windows.GetNetwork(ServiceNames.Webmail, network)!.ExpiresAt);
+        Assert.Equal(HttpStatusCode.OK, (await _gw.Client("203.0.113.77").NavigateAsync(WebmailClient.Base + "login.php")).StatusCode);
+        var row = page.QuerySelector("tr[data-window='webmail 203.0.113.0/24']")!;
+        Assert.Equal("203.0.113.0/24", row.QuerySelector(".address")!.TextContent);
+        Assert.Equal("network window", row.QuerySelector(".network")!.TextContent);
+        var audit = await AuditAsync();
+        Assert.Equal(("open 120 min 203.0.113.0/24", "203.0.113.0", ServiceNames.Webmail), (audit.Detail, audit.Address!.ToString(), audit.Service));
+
+        using var closed = await Submit(AdminForms.Close, new() { [AdminForms.Target] = "webmail 203.0.113.0/24" });
+
+        page = await _admin.FollowAsync(closed);
+        Assert.Null(_gw.Windows.GetNetwork(ServiceNames.Webmail, network));
+        Assert.Null(page.QuerySelector("tr[data-window='webmail 203.0.113.0/24']"));
+        Assert.True(await _gw.Client("203.0.113.77").IsRefusedAsync());
+        Assert.Equal("close 203.0.113.0/24", (await AuditAsync(2)).Detail);
     }
 
     [Fact]

@@ -34,14 +34,14 @@ internal static class AdminSite
 
     public static Task<GatewayHarness> StartAsync(params (string Key, string? Value)[] extra) => GatewayHarness.StartAsync(Settings(extra));
 
-    /// <summary>The stored events of a type, once the writer has stored at least <paramref name="atLeast"/> of them.</summary>
+    /// <summary>The stored events of a type in the order they were stored, once the writer has stored at least <paramref name="atLeast"/> of them.</summary>
     public static async Task<IReadOnlyList<GatewayEvent>> StoredAsync(this GatewayHarness gw, GatewayEventType type, int atLeast = 1)
     {
         var analytics = gw.Services.GetRequiredService<EventAnalytics>();
         IReadOnlyList<GatewayEvent> found = [];
         await Eventually.TrueAsync(() =>
         {
-            found = [.. analytics.ListEvents(new EventQuery { Types = [type], PageSize = 1000 }).Items.Select(e => e.Event)];
+            found = [.. analytics.ListEvents(new EventQuery { Types = [type], PageSize = 1000 }).Items.OrderBy(e => e.Id).Select(e => e.Event)];
             return found.Count >= atLeast;
         });
         return found;

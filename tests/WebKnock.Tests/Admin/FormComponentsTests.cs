@@ -80,13 +80,13 @@ public sealed class FormComponentsTests : BunitContext
     {
         var cut = Render<OpenForm>(p => p
             .Add(f => f.Services, ["webmail"])
-            .Add(f => f.Target, "198.51.100.0/24")
-            .Add(f => f.Error, "Opening a network (198.51.100.0/24) is not supported yet; open single addresses for now."));
+            .Add(f => f.Target, "198.51.100.7/24")
+            .Add(f => f.Error, "\"198.51.100.7/24\" has bits set after its /24 prefix: did you mean 198.51.100.0/24?"));
 
         Assert.Equal("webmail", cut.Find("input[type=hidden][name=service]").GetAttribute("value"));
         Assert.Empty(cut.FindAll("select[name=service]"));
-        Assert.Equal("198.51.100.0/24", cut.Find("input[name=target]").GetAttribute("value"));
-        Assert.Contains("not supported yet", cut.Find(".admin-error").TextContent);
+        Assert.Equal("198.51.100.7/24", cut.Find("input[name=target]").GetAttribute("value"));
+        Assert.Contains("did you mean 198.51.100.0/24?", cut.Find(".admin-error").TextContent);
     }
 
     [Fact]

@@ -17,6 +17,12 @@ public sealed class FirewallCommandTests
          {"set": {"family": "inet", "name": "webmail_allow6", "table": "webknock", "type": "ipv6_addr", "elem": [
             {"elem": {"val": "2001:db8::10", "timeout": 600, "expires": 59}}]}},
          {"set": {"family": "inet", "name": "ssh_allow4", "table": "webknock", "type": "ipv4_addr"}},
+         {"set": {"family": "inet", "name": "webmail_nets4", "table": "webknock", "type": "ipv4_addr", "flags": ["interval", "timeout"], "elem": [
+            {"elem": {"val": {"prefix": {"addr": "198.51.100.0", "len": 24}}, "timeout": 7200, "expires": 5400}},
+            {"elem": {"val": "203.0.113.9", "timeout": 600, "expires": 120}}]}},
+         {"set": {"family": "inet", "name": "webmail_nets6", "table": "webknock", "type": "ipv6_addr", "flags": ["interval", "timeout"], "elem": [
+            {"elem": {"val": {"prefix": {"addr": "2001:db8:5::", "len": 48}}, "timeout": 3600, "expires": 1800}}]}},
+         {"set": {"family": "inet", "name": "ssh_nets4", "table": "webknock", "type": "ipv4_addr", "flags": ["interval", "timeout"]}},
          {"set": {"family": "inet", "name": "blocked4", "table": "webknock", "type": "ipv4_addr", "elem": [
             {"elem": {"val": "198.51.100.7", "timeout": 3600, "expires": 3552}}]}},
          {"set": {"family": "inet", "name": "knockban6", "table": "webknock", "type": "ipv6_addr"}},
@@ -67,6 +73,25 @@ public sealed class FirewallCommandTests
         // The soonest to close comes first.
         Assert.True(text.IndexOf("2001:db8::10", StringComparison.Ordinal) < text.IndexOf("192.0.2.10", StringComparison.Ordinal));
         Assert.Equal(["list table inet webknock (terse)", "list table inet webknock (json)"], _nft.Commands);
+    }
+
+    [Fact]
+    public async Task Show_lists_the_network_windows_per_service()
+    {
+        Assert.Equal(0, await Run(Command(), "show"));
+
+        var text = _output.ToString();
+        var webmail = text[text.IndexOf("webmail:", StringComparison.Ordinal)..text.IndexOf("ssh:", StringComparison.Ordinal)];
+        Assert.Contains("  open network windows: 3", webmail);
+        Assert.Matches(@"198\.51\.100\.0/24 +1:30:00 left", webmail);
+        Assert.Matches(@"203\.0\.113\.9/32 +2:00 left", webmail);
+        Assert.Matches(@"2001:db8:5::/48 +30:00 left", webmail);
+        Assert.True(webmail.IndexOf("203.0.113.9/32", StringComparison.Ordinal) < webmail.IndexOf("2001:db8:5::/48", StringComparison.Ordinal));
+        var ssh = text[text.IndexOf("ssh:", StringComparison.Ordinal)..];
+        Assert.Contains("  open network windows: none", ssh);
+
+        // Networks are not counted as addresses.
+        Assert.Contains("  open windows: 3", webmail);
     }
 
     [Fact]

@@ -17,6 +17,13 @@ public sealed class StartupValidationTests
     [InlineData("WebKnock:Sessions:IdleTimeout", "00:00:10")]
     [InlineData("WebKnock:Webmail:Knock:Ports:0", "seven")] // the binder alone would drop it and knock with two ports
     [InlineData("WebKnock:Webmail:ProtectedPorts:0", "https")]
+    [InlineData("WebKnock:Operations:Networks:0", "monitoring.example")]
+    [InlineData("WebKnock:Operations:MetricsPath", "metrics")]
+    [InlineData("WebKnock:Operations:HealthPath", "/health?x")]
+    [InlineData("WebKnock:Operations:CheckTimeout", "00:05:00")]
+    [InlineData("WebKnock:Network:NetworkWindowMinPrefixV4", "0")]
+    [InlineData("WebKnock:Network:NetworkWindowMinPrefixV6", "129")]
+    [InlineData("WebKnock:Firewall:Nftables:MaxNetworkWindows", "0")]
     public async Task Refuses_to_start_naming_the_key(string key, string value)
     {
         var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>

@@ -100,6 +100,22 @@ public sealed class AnalyticsTests : IDisposable
     }
 
     [Fact]
+    public void Logins_per_user_and_month_are_exactly_the_generated_ones()
+    {
+        var rows = _analytics.LoginsPerMonth(DayRange.Year(2026), LoginGrouping.User);
+
+        // Counted again from the generated events, not from the store.
+        var expected = GeneratedEvents.Logins2026()
+            .Where(e => e.Time.Year == 2026)
+            .GroupBy(e => (e.Time.Month, Service: e.Service!, User: e.User!))
+            .Select(g => new LoginMonthCount(2026, g.Key.Month, g.Key.Service, g.Key.User,
+                g.Count(e => e.Type == GatewayEventType.LoginSucceeded), g.Count(e => e.Type == GatewayEventType.LoginFailed)))
+            .OrderBy(r => r.Month).ThenBy(r => r.Service, StringComparer.Ordinal).ThenBy(r => r.Key, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(expected, rows);
+    }
+
+    [Fact]
     public void Knocks_per_day_completed_and_failed()
     {
         var rows = _analytics.KnocksPerDay(DayRange.Month(2026, 3));

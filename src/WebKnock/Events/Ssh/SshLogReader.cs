@@ -20,14 +20,16 @@ internal sealed partial class SshLogReader : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<SshLogReader> _logger;
     private readonly SshLoginTranslator _translator = new();
+    private readonly Operations.GatewayMetrics? _metrics;
 
-    public SshLogReader(IOptions<EventStoreOptions> options, IEventRecorder recorder, TimeProvider time, ILoggerFactory loggers)
-        : this(CreateSource(options.Value.SshLog, time, loggers), options.Value.SshLog, recorder, time, loggers.CreateLogger<SshLogReader>())
+    public SshLogReader(IOptions<EventStoreOptions> options, IEventRecorder recorder, TimeProvider time, ILoggerFactory loggers, Operations.GatewayMetrics? metrics = null)
+        : this(CreateSource(options.Value.SshLog, time, loggers), options.Value.SshLog, recorder, time, loggers.CreateLogger<SshLogReader>(), metrics)
     {
     }
 
-    internal SshLogReader(ISshLogSource? source, string description, IEventRecorder recorder, TimeProvider time, ILogger<SshLogReader> logger)
+    internal SshLogReader(ISshLogSource? source, string description, IEventRecorder recorder, TimeProvider time, ILogger<SshLogReader> logger, Operations.GatewayMetrics? metrics = null)
     {
+        _metrics = metrics;
         _source = source;
         _description = description;
         _recorder = recorder;
@@ -95,6 +97,10 @@ internal sealed partial class SshLogReader : BackgroundService
         foreach (var e in _translator.Translate(line, entry))
         {
             _recorder.Record(e);
+            if (e.Type is GatewayEventType.LoginSucceeded or GatewayEventType.LoginFailed)
+            {
+                _metrics?.Login(e.Service ?? Knocking.ServiceNames.Ssh, e.Type == GatewayEventType.LoginSucceeded);
+            }
         }
     }
 

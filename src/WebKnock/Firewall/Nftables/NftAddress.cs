@@ -53,6 +53,27 @@ internal static class NftAddress
         return text;
     }
 
+    /// <summary>
+    /// The text nft gets for a network: <c>base/length</c>, the base canonical and without host bits (a /32 or /128
+    /// is written as a prefix too; nft lists it back as a bare address).
+    /// </summary>
+    public static string FormatNetwork(IPNetwork network)
+    {
+        var address = network.BaseAddress;
+        if (address.IsIPv4MappedToIPv6 || address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+        {
+            throw new ArgumentException($"Not an IPv4 or IPv6 network: {network}.", nameof(network));
+        }
+
+        var text = $"{Format(address)}/{network.PrefixLength.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        if (!IPNetwork.TryParse(text, out var parsed) || parsed != network)
+        {
+            throw new ArgumentException($"The network {network} has no canonical text form.", nameof(network));
+        }
+
+        return text;
+    }
+
     /// <summary>4 or 6: the suffix of the set that holds addresses of this family.</summary>
     public static char FamilySuffix(IPAddress address)
         => Canonical(address).AddressFamily == AddressFamily.InterNetwork ? '4' : '6';

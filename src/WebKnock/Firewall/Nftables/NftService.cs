@@ -63,6 +63,9 @@ internal static class NftNames
 
     public static string Allow(string service) => $"{service}_allow";
 
+    /// <summary>Networks opened to the service for a while (interval sets with per-element timeouts).</summary>
+    public static string Networks(string service) => $"{service}_nets";
+
     public static string Progress(string service, int step) => $"{service}_k{step}_";
 
     public static string Rate(string service) => $"{service}_rate";

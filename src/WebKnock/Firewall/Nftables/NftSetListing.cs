@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 
 namespace WebKnock.Firewall.Nftables;
@@ -85,6 +86,81 @@ internal static class NftSetListing
         }
 
         return sets;
+    }
+
+    /// <summary>
+    /// The networks of an interval set's listing: <c>{"elem": {"val": {"prefix": {"addr": "198.51.100.0", "len": 24}},
+    /// "timeout": 600, "expires": 598}}</c>; a /32 or /128 comes back as a bare address value (<c>"val": "198.51.100.7"</c>);
+    /// elements without timeout lack the <c>elem</c> wrapper. Ranges that are not prefixes are skipped.
+    /// </summary>
+    public static IReadOnlyList<FirewallNetwork> ParseNetworks(string json)
+        => [.. ParseNetworkSets(json).Values.SelectMany(v => v)];
+
+    /// <summary>Every set in a JSON listing by name, with its elements read as networks (see <see cref="ParseNetworks"/>).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<FirewallNetwork>> ParseNetworkSets(string json)
+    {
+        var sets = new Dictionary<string, IReadOnlyList<FirewallNetwork>>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return sets;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        if (!document.RootElement.TryGetProperty("nftables", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            return sets;
+        }
+
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("set", out var set)
+                || !set.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            {
+                continue;
+            }
+
+            var networks = new List<FirewallNetwork>();
+            if (set.TryGetProperty("elem", out var elems) && elems.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var elem in elems.EnumerateArray())
+                {
+                    if (elem.ValueKind == JsonValueKind.Object && elem.TryGetProperty("elem", out var inner) && inner.ValueKind == JsonValueKind.Object)
+                    {
+                        if (inner.TryGetProperty("val", out var val) && TryReadNetwork(val) is { } network)
+                        {
+                            networks.Add(new FirewallNetwork(network, Seconds(inner, "expires") ?? Seconds(inner, "timeout")));
+                        }
+                    }
+                    else if (TryReadNetwork(elem) is { } bare)
+                    {
+                        networks.Add(new FirewallNetwork(bare, null));
+                    }
+                }
+            }
+
+            sets[name.GetString()!] = networks;
+        }
+
+        return sets;
+    }
+
+    private static IPNetwork? TryReadNetwork(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return NftAddress.TryParse(value.GetString(), out var address) ? new IPNetwork(address, address.GetAddressBytes().Length * 8) : null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("prefix", out var prefix) && prefix.ValueKind == JsonValueKind.Object
+            && prefix.TryGetProperty("addr", out var addr) && addr.ValueKind == JsonValueKind.String && NftAddress.TryParse(addr.GetString(), out var baseAddress)
+            && prefix.TryGetProperty("len", out var len) && len.ValueKind == JsonValueKind.Number && len.TryGetInt32(out var length)
+            && length >= 0 && length <= baseAddress.GetAddressBytes().Length * 8)
+        {
+            // Host bits set: not a network nft would list (IPNetwork would clear them silently).
+            return Windows.NetworkWindowInput.Mask(baseAddress, length).Equals(baseAddress) ? new IPNetwork(baseAddress, length) : null;
+        }
+
+        return null;
     }
 
     private static FirewallElement? TryRead(JsonElement elem)

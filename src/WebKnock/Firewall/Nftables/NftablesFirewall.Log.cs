@@ -20,6 +20,12 @@ internal sealed partial class NftablesFirewall
     [LoggerMessage(EventId = 3103, Level = LogLevel.Debug, Message = "Closing {Service} for {Address}")]
     private static partial void LogClose(ILogger logger, string service, IPAddress address);
 
+    [LoggerMessage(EventId = 3107, Level = LogLevel.Debug, Message = "Opening {Service} for network {Network} for {Timeout}")]
+    private static partial void LogOpenNetwork(ILogger logger, string service, string network, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 3108, Level = LogLevel.Debug, Message = "Closing {Service} for network {Network}")]
+    private static partial void LogCloseNetwork(ILogger logger, string service, string network);
+
     [LoggerMessage(EventId = 3104, Level = LogLevel.Debug, Message = "Blocking {Address} for {Duration}")]
     private static partial void LogBlock(ILogger logger, IPAddress address, TimeSpan duration);
 

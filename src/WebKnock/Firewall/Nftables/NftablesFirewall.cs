@@ -16,8 +16,12 @@ internal sealed partial class NftablesFirewall : IFirewall
     private readonly ILogger<NftablesFirewall> _logger;
     private readonly HashSet<string> _services;
 
-    public NftablesFirewall(IOptions<WebKnockOptions> options, IOptions<NftablesOptions> nftables, NftWriter writer, ILogger<NftablesFirewall> logger)
+    private readonly WebKnock.Operations.GatewayMetrics? _metrics;
+
+    public NftablesFirewall(
+        IOptions<WebKnockOptions> options, IOptions<NftablesOptions> nftables, NftWriter writer, ILogger<NftablesFirewall> logger, WebKnock.Operations.GatewayMetrics? metrics = null)
     {
+        _metrics = metrics;
         _builder = new RulesetBuilder(options.Value, nftables.Value);
         _services = _builder.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         _writer = writer;
@@ -32,15 +36,19 @@ internal sealed partial class NftablesFirewall : IFirewall
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var kept = await ReadKeptAsync(cancellationToken).ConfigureAwait(false);
-        await _writer.RunAsync(_builder.BuildLoad(kept), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var networks = await ReadKeptNetworksAsync(cancellationToken).ConfigureAwait(false);
+        await _writer.RunAsync(_builder.BuildLoad(kept, networks), cancellationToken: cancellationToken).ConfigureAwait(false);
         IsInitialized = true;
-        LogTableLoaded(_logger, Table, kept.Count);
+        LogTableLoaded(_logger, Table, kept.Count + networks.Count);
         var refreshByAdd = await _writer.ProbeRefreshByAddAsync(Table, cancellationToken).ConfigureAwait(false);
         LogRefreshMode(_logger, refreshByAdd ? "add (the kernel replaces the timeout)" : "add, delete, add (portable)");
     }
 
-    /// <summary>Loads the table again, keeping what is left of it and putting <paramref name="windows"/> back.</summary>
-    public async Task RestoreAsync(IEnumerable<(string Service, IPAddress Address, TimeSpan Remaining)> windows, CancellationToken cancellationToken)
+    /// <summary>Loads the table again, keeping what is left of it and putting <paramref name="windows"/> and <paramref name="networks"/> back.</summary>
+    public async Task RestoreAsync(
+        IEnumerable<(string Service, IPAddress Address, TimeSpan Remaining)> windows,
+        CancellationToken cancellationToken,
+        IEnumerable<(string Service, IPNetwork Network, TimeSpan Remaining)>? networks = null)
     {
         var kept = (await ReadKeptAsync(cancellationToken).ConfigureAwait(false)).ToList();
         foreach (var (service, address, remaining) in windows)
@@ -55,8 +63,20 @@ internal sealed partial class NftablesFirewall : IFirewall
         var merged = kept.GroupBy(e => (e.Set, e.Address))
             .Select(g => g.OrderByDescending(e => e.Remaining ?? TimeSpan.MaxValue).First())
             .ToList();
-        await _writer.RunAsync(_builder.BuildLoad(merged), cancellationToken: cancellationToken).ConfigureAwait(false);
-        LogTableRestored(_logger, Table, merged.Count);
+        var keptNetworks = (await ReadKeptNetworksAsync(cancellationToken).ConfigureAwait(false)).ToList();
+        foreach (var (service, network, remaining) in networks ?? [])
+        {
+            if (_services.Contains(service) && remaining > TimeSpan.Zero)
+            {
+                keptNetworks.Add(new NftNetworkElement(NetworkSet(service, network), network, remaining));
+            }
+        }
+
+        var mergedNetworks = keptNetworks.GroupBy(e => (e.Set, e.Network))
+            .Select(g => g.OrderByDescending(e => e.Remaining ?? TimeSpan.MaxValue).First())
+            .ToList();
+        await _writer.RunAsync(_builder.BuildLoad(merged, mergedNetworks), cancellationToken: cancellationToken).ConfigureAwait(false);
+        LogTableRestored(_logger, Table, merged.Count + mergedNetworks.Count);
     }
 
     /// <summary>Whether the table (its input chain) is loaded in the kernel.</summary>
@@ -92,10 +112,48 @@ internal sealed partial class NftablesFirewall : IFirewall
         return await ListSetsAsync(NftNames.Allow(service), cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task OpenNetworkAsync(string service, IPNetwork network, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        var set = NetworkSet(service, network);
+        var text = NftAddress.FormatNetwork(network);
+        LogOpenNetwork(_logger, service, text, timeout);
+        try
+        {
+            await _writer.ChangeElementAsync(new NftElementChange(Table, set, text, timeout), cancellationToken).ConfigureAwait(false);
+        }
+        catch (NftablesException e) when (e.Message.Contains("overlaps", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The network {text} overlaps another open network of {service}: {e.Message}", e);
+        }
+    }
+
+    public Task CloseNetworkAsync(string service, IPNetwork network, CancellationToken cancellationToken)
+    {
+        var set = NetworkSet(service, network);
+        var text = NftAddress.FormatNetwork(network);
+        LogCloseNetwork(_logger, service, text);
+        return _writer.ChangeElementAsync(new NftElementChange(Table, set, text, null), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<FirewallNetwork>> ListNetworksAsync(string service, CancellationToken cancellationToken)
+    {
+        CheckService(service);
+        var networks = new List<FirewallNetwork>();
+        foreach (var suffix in "46")
+        {
+            var json = await _writer.RunAsync($"list set inet {Table} {NftNames.Networks(service)}{suffix}", json: true, cancellationToken).ConfigureAwait(false);
+            networks.AddRange(NftSetListing.ParseNetworks(json));
+        }
+
+        return networks;
+    }
+
     public Task BlockAsync(IPAddress address, TimeSpan duration, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
         LogBlock(_logger, address, duration);
+        _metrics?.AdministratorBlock();
         return Refresh(NftNames.Blocked + NftAddress.FamilySuffix(address), address, duration, cancellationToken);
     }
 
@@ -144,6 +202,31 @@ internal sealed partial class NftablesFirewall : IFirewall
         }
 
         return kept;
+    }
+
+    private async Task<IReadOnlyList<NftNetworkElement>> ReadKeptNetworksAsync(CancellationToken cancellationToken)
+    {
+        var kept = new List<NftNetworkElement>();
+        foreach (var set in _builder.KeptNetworkSets)
+        {
+            try
+            {
+                var json = await _writer.RunAsync($"list set inet {Table} {set}", json: true, cancellationToken).ConfigureAwait(false);
+                kept.AddRange(NftSetListing.ParseNetworks(json).Select(e => new NftNetworkElement(set, e.Network, e.Remaining)));
+            }
+            catch (NftablesException e) when (e.IsNotFound)
+            {
+                // No table yet, or a table from a version without network windows.
+            }
+        }
+
+        return kept;
+    }
+
+    private string NetworkSet(string service, IPNetwork network)
+    {
+        CheckService(service);
+        return NftNames.Networks(service) + NftAddress.FamilySuffix(network.BaseAddress);
     }
 
     private string AllowSet(string service, IPAddress address)

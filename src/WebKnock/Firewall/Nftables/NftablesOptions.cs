@@ -26,6 +26,12 @@ public sealed class NftablesOptions
     /// </summary>
     public int MaxWindows { get; set; } = 65536;
 
+    /// <summary>
+    /// Most networks open at once per service and address family (network windows an administrator opened): the size
+    /// of the kernel's interval sets of allowed networks.
+    /// </summary>
+    public int MaxNetworkWindows { get; set; } = 1024;
+
     /// <summary>How long a source that floods the knock ports is ignored at them.</summary>
     public TimeSpan FloodBanTime { get; set; } = TimeSpan.FromMinutes(5);
 

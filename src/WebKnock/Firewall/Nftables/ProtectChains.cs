@@ -25,6 +25,11 @@ internal static class ProtectChains
                 body.Line($"{f.Saddr} @{NftNames.Allow(svc)}{f.Suffix} accept");
             }
 
+            foreach (var f in NftFamily.Both)
+            {
+                body.Line($"{f.Saddr} @{NftNames.Networks(svc)}{f.Suffix} accept");
+            }
+
             if (service.KeepEstablished)
             {
                 body.Line("ct state established,related accept");

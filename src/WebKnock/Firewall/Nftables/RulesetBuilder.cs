@@ -7,6 +7,9 @@ namespace WebKnock.Firewall.Nftables;
 /// <summary>An element to put back into a set when the table is (re)loaded.</summary>
 internal sealed record NftSetElement(string Set, IPAddress Address, TimeSpan? Remaining);
 
+/// <summary>A network to put back into an interval set when the table is (re)loaded.</summary>
+internal sealed record NftNetworkElement(string Set, IPNetwork Network, TimeSpan? Remaining);
+
 /// <summary>
 /// Generates WebKnock's own table, <c>table inet &lt;Table&gt;</c>, from the configuration. Nothing outside
 /// that table is ever named. Loading replaces the table atomically and puts the given elements back.
@@ -47,8 +50,16 @@ internal sealed class RulesetBuilder
         .Append(NftNames.Blocked)
         .SelectMany(set => new[] { set + "4", set + "6" });
 
-    /// <summary>One atomic buffer: create-if-absent, delete, the whole table, then <paramref name="elements"/> put back.</summary>
-    public string BuildLoad(IEnumerable<NftSetElement> elements)
+    /// <summary>The interval sets of allowed networks, both families: their elements survive a reload too.</summary>
+    public IEnumerable<string> KeptNetworkSets => Services
+        .Select(s => NftNames.Networks(s.Name))
+        .SelectMany(set => new[] { set + "4", set + "6" });
+
+    /// <summary>
+    /// One atomic buffer: create-if-absent, delete, the whole table, then <paramref name="elements"/> and
+    /// <paramref name="networks"/> put back.
+    /// </summary>
+    public string BuildLoad(IEnumerable<NftSetElement> elements, IEnumerable<NftNetworkElement>? networks = null)
     {
         var text = new StringBuilder();
         text.Append("table inet ").Append(Table).Append('\n');
@@ -59,6 +70,14 @@ internal sealed class RulesetBuilder
             var items = group.Select(e => e.Remaining is { } r
                 ? $"{NftAddress.Format(e.Address)} timeout {NftAddress.FormatTimeout(r)}"
                 : NftAddress.Format(e.Address));
+            text.Append($"add element inet {Table} {group.Key} {{ {string.Join(", ", items)} }}\n");
+        }
+
+        foreach (var group in (networks ?? []).Where(e => e.Remaining is null || e.Remaining > TimeSpan.Zero).GroupBy(e => e.Set))
+        {
+            var items = group.Select(e => e.Remaining is { } r
+                ? $"{NftAddress.FormatNetwork(e.Network)} timeout {NftAddress.FormatTimeout(r)}"
+                : NftAddress.FormatNetwork(e.Network));
             text.Append($"add element inet {Table} {group.Key} {{ {string.Join(", ", items)} }}\n");
         }
 
@@ -96,6 +115,11 @@ internal sealed class RulesetBuilder
             }
 
             Set(text, NftNames.Rate(service.Name), TimeSpan.FromMinutes(1), service.TrackedSources);
+            foreach (var f in NftFamily.Both)
+            {
+                // Filled only from user space (an administrator's network window), never by a rule: no "dynamic".
+                text.Append($"\tset {NftNames.Networks(service.Name)}{f.Suffix} {{ type {AddrType(f)}; flags interval, timeout; size {_nftables.MaxNetworkWindows}; }}\n");
+            }
         }
 
         Set(text, NftNames.Blocked, _nftables.ScanBlockTime, 65536);

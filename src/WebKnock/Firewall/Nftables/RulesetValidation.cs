@@ -102,6 +102,11 @@ internal static partial class RulesetValidation
             errors.Add($"{key}:MaxWindows must be between 1 and 16777216.");
         }
 
+        if (nftables.MaxNetworkWindows is < 1 or > 65536)
+        {
+            errors.Add($"{key}:MaxNetworkWindows must be between 1 and 65536.");
+        }
+
         if (nftables.WatchdogInterval < TimeSpan.FromMilliseconds(100))
         {
             errors.Add($"{key}:WatchdogInterval must be at least 100 ms.");

@@ -24,10 +24,14 @@ internal sealed partial class TableWatchdog : BackgroundService
         _time = time;
         _logger = logger;
         KnownWindows = services.GetService<Func<IEnumerable<(string Service, IPAddress Address, TimeSpan Remaining)>>>();
+        KnownNetworks = services.GetService<Func<IEnumerable<(string Service, IPNetwork Network, TimeSpan Remaining)>>>();
     }
 
     /// <summary>The windows to put back after a loss (the window manager's view); none when unset.</summary>
     public Func<IEnumerable<(string Service, IPAddress Address, TimeSpan Remaining)>>? KnownWindows { get; set; }
+
+    /// <summary>The network windows to put back after a loss; none when unset.</summary>
+    public Func<IEnumerable<(string Service, IPNetwork Network, TimeSpan Remaining)>>? KnownNetworks { get; set; }
 
     /// <summary>Raised after the table was found missing and loaded again.</summary>
     public event EventHandler? TableRestored;
@@ -60,7 +64,8 @@ internal sealed partial class TableWatchdog : BackgroundService
 
             LogTableMissing(_logger, _firewall.Table);
             var windows = KnownWindows?.Invoke().ToList() ?? [];
-            await _firewall.RestoreAsync(windows, cancellationToken).ConfigureAwait(false);
+            var networks = KnownNetworks?.Invoke().ToList() ?? [];
+            await _firewall.RestoreAsync(windows, cancellationToken, networks).ConfigureAwait(false);
             Restores++;
             TableRestored?.Invoke(this, EventArgs.Empty);
             return true;

@@ -24,6 +24,8 @@ internal sealed partial class NflogKnockSource : BackgroundService
     private long _overruns;
     private long _ignored;
     private uint? _lastSequence;
+    private volatile bool _reading;
+    private long _lastReadTicks;
 
     public NflogKnockSource(IKnockEventSink sink, IOptions<WebKnockOptions> options, TimeProvider time, ILogger<NflogKnockSource> logger)
     {
@@ -48,6 +50,15 @@ internal sealed partial class NflogKnockSource : BackgroundService
     /// <summary>Well-formed messages whose prefix is not one of WebKnock's.</summary>
     public long Ignored => Interlocked.Read(ref _ignored);
 
+    /// <summary>
+    /// Whether the read loop holds a bound socket and waits on it (false before the start, while it retries after a
+    /// failure, and after it stopped): the liveness the health check reports.
+    /// </summary>
+    public bool IsReading => _reading && ExecuteTask is { IsCompleted: false };
+
+    /// <summary>When the loop last received a datagram, or bound the group; null before that.</summary>
+    public DateTimeOffset? LastRead => Interlocked.Read(ref _lastReadTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
     /// <summary>Completes once the group is bound (events logged from then on are seen).</summary>
     public Task Listening => _listening.Task;
 
@@ -63,8 +74,17 @@ internal sealed partial class NflogKnockSource : BackgroundService
             {
                 using var reader = NflogReader.Open(group);
                 LogListening(_logger, group);
+                Beat();
+                _reading = true;
                 _listening.TrySetResult();
-                await ReadAsync(reader, buffer, stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    await ReadAsync(reader, buffer, stoppingToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _reading = false;
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -92,12 +112,16 @@ internal sealed partial class NflogKnockSource : BackgroundService
             {
                 var overruns = Interlocked.Increment(ref _overruns);
                 LogOverrun(_logger, overruns);
+                Beat();
                 continue;
             }
 
+            Beat();
             ProcessDatagram(buffer.AsSpan(0, received));
         }
     }
+
+    private void Beat() => Interlocked.Exchange(ref _lastReadTicks, _time.GetUtcNow().UtcTicks);
 
     /// <summary>Handles one datagram; public for tests, which feed it bytes instead of a socket.</summary>
     public void ProcessDatagram(ReadOnlySpan<byte> datagram)

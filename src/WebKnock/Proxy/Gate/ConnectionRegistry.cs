@@ -53,4 +53,16 @@ internal sealed class ConnectionRegistry
 
         return n;
     }
+
+    /// <summary>Aborts every connection from an address that <paramref name="match"/> picks; returns how many.</summary>
+    public int AbortWhere(Func<IPAddress, bool> match, string reason)
+    {
+        var n = 0;
+        foreach (var address in _byAddress.Keys.Where(match))
+        {
+            n += AbortAll(address, reason);
+        }
+
+        return n;
+    }
 }

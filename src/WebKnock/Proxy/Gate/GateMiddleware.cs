@@ -7,8 +7,9 @@ using WebKnock.Windows;
 namespace WebKnock.Proxy.Gate;
 
 /// <summary>
-/// Defence in depth behind the kernel: a request from an address without an open webmail window (and
-/// not in an always-allowed network) gets no response at all; the connection is aborted.
+/// Defence in depth behind the kernel: a request from an address without an open webmail window (its own or a
+/// network's), not in an always-allowed network, and not let through for its path by a <see cref="GateExemption"/>,
+/// gets no response at all; the connection is aborted.
 /// </summary>
 internal sealed partial class GateMiddleware(
     RequestDelegate next,
@@ -16,30 +17,23 @@ internal sealed partial class GateMiddleware(
     AccessWindowManager windows,
     IOptions<WebKnockOptions> options,
     ILogger<GateMiddleware> logger,
-    IEnumerable<IGateExemption> exemptions)
+    IEnumerable<GateExemption> exemptions,
+    WebKnock.Operations.GatewayMetrics? metrics = null)
 {
-    private readonly IGateExemption[] _exemptions = [.. exemptions];
-
     private readonly NetworkList _alwaysAllowed = NetworkList.Parse(options.Value.Network.AlwaysAllowed);
     private readonly GateRefusal _refusal = options.Value.Network.Refusal;
+    private readonly GateExemption[] _exemptions = [.. exemptions];
 
     public Task InvokeAsync(HttpContext context)
     {
         var address = resolver.Resolve(context);
         context.Features.Set(new ClientAddressFeature(address));
-        if (windows.IsOpen(ServiceNames.Webmail, address) || _alwaysAllowed.Contains(address))
+        if (windows.IsOpen(ServiceNames.Webmail, address) || _alwaysAllowed.Contains(address) || IsExempt(context.Request.Path, address))
         {
             return next(context);
         }
 
-        foreach (var exemption in _exemptions)
-        {
-            if (exemption.Allows(context, address))
-            {
-                return next(context);
-            }
-        }
-
+        metrics?.GateRefused();
         Refused(logger, address, context.Request.Method, context.Request.Path);
         if (_refusal == GateRefusal.NotFound)
         {
@@ -49,6 +43,19 @@ internal sealed partial class GateMiddleware(
 
         context.Abort();
         return Task.CompletedTask;
+    }
+
+    private bool IsExempt(PathString path, IPAddress address)
+    {
+        foreach (var exemption in _exemptions)
+        {
+            if (exemption.Allows(path, address))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     [LoggerMessage(4000, LogLevel.Warning, "Refused {Method} {Path} from {Address}: no open window")]

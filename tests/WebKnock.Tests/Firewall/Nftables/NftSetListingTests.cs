@@ -33,6 +33,33 @@ public sealed class NftSetListingTests
     {
         Assert.Empty(NftSetListing.Parse(json));
     }
+
+    [Fact]
+    public void Reads_networks_of_interval_sets_in_every_form_nft_lists()
+    {
+        const string Json = """
+            {"nftables": [{"metainfo": {"version": "1.0.6"}}, {"set": {"family": "inet", "name": "webmail_nets4", "table": "t", "type": "ipv4_addr",
+              "flags": ["interval", "timeout"], "elem": [
+                {"elem": {"val": {"prefix": {"addr": "198.51.100.0", "len": 24}}, "timeout": 600, "expires": 598}},
+                {"elem": {"val": "203.0.113.7", "timeout": 60, "expires": 59}},
+                {"prefix": {"addr": "198.51.101.0", "len": 25}},
+                "203.0.113.9",
+                {"range": ["192.0.2.1", "192.0.2.5"]},
+                {"elem": {"val": {"prefix": {"addr": "198.51.102.7", "len": 24}}, "timeout": 60}}]}}]}
+            """;
+
+        var networks = NftSetListing.ParseNetworks(Json);
+
+        Assert.Equal(
+            [
+                new FirewallNetwork(IPNetwork.Parse("198.51.100.0/24"), TimeSpan.FromSeconds(598)),
+                new FirewallNetwork(IPNetwork.Parse("203.0.113.7/32"), TimeSpan.FromSeconds(59)),
+                new FirewallNetwork(IPNetwork.Parse("198.51.101.0/25"), null),
+                new FirewallNetwork(IPNetwork.Parse("203.0.113.9/32"), null),
+            ],
+            networks);
+        Assert.DoesNotContain(NftSetListing.Parse(Json), e => e.Address.Equals(IPAddress.Parse("198.51.100.0")));
+    }
 }
 
 public sealed class NftAddressTests
@@ -67,5 +94,22 @@ public sealed class NftAddressTests
     public void Timeouts_are_whole_milliseconds_of_at_least_a_second(double seconds, string expected)
     {
         Assert.Equal(expected, NftAddress.FormatTimeout(TimeSpan.FromSeconds(seconds)));
+    }
+
+    [Theory]
+    [InlineData("198.51.100.0/24", "198.51.100.0/24")]
+    [InlineData("::ffff:0:0/96", null)]
+    [InlineData("2001:db8:5::/48", "2001:db8:5::/48")]
+    public void Networks_are_written_canonically(string network, string? expected)
+    {
+        var parsed = IPNetwork.Parse(network);
+        if (expected is null)
+        {
+            Assert.Throws<ArgumentException>(() => NftAddress.FormatNetwork(parsed));
+        }
+        else
+        {
+            Assert.Equal(expected, NftAddress.FormatNetwork(parsed));
+        }
     }
 }

@@ -29,6 +29,8 @@ public sealed class RulesetBuilderTests
     [InlineData("set webmail_k2_6 { type ipv6_addr; flags dynamic, timeout; timeout 10000ms; size 65536; }")]
     [InlineData("set ssh_k3_4 {")]
     [InlineData("set blocked4 { type ipv4_addr; flags dynamic, timeout; timeout 3600000ms; size 65536; }")]
+    [InlineData("set webmail_nets4 { type ipv4_addr; flags interval, timeout; size 1024; }")]
+    [InlineData("set ssh_nets6 { type ipv6_addr; flags interval, timeout; size 1024; }")]
     [InlineData("type filter hook input priority -10; policy accept;")]
     [InlineData("type filter hook prerouting priority -450; policy accept;")]
     [InlineData("tcp dport { 7000, 8000, 9000 } tcp flags & (fin|syn|rst|ack) == syn jump webmail_knock")]
@@ -66,6 +68,38 @@ public sealed class RulesetBuilderTests
     public void Table_does_not_contain(string unexpected)
     {
         Assert.DoesNotContain(unexpected, Table());
+    }
+
+    [Fact]
+    public void The_protect_chain_lets_in_open_networks_right_after_open_addresses()
+    {
+        var text = Table();
+        var start = text.IndexOf("chain webmail_protect {", StringComparison.Ordinal);
+        var body = text[start..text.IndexOf("\t}", start, StringComparison.Ordinal)];
+        var lines = body.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[1..];
+
+        Assert.Equal(
+            ["ip saddr @webmail_allow4 accept", "ip6 saddr @webmail_allow6 accept", "ip saddr @webmail_nets4 accept", "ip6 saddr @webmail_nets6 accept"],
+            lines[..4]);
+    }
+
+    [Fact]
+    public void Load_puts_networks_back_with_their_time()
+    {
+        var builder = new RulesetBuilder(Options(), new NftablesOptions { MaxNetworkWindows = 64 });
+        var load = builder.BuildLoad([],
+        [
+            new NftNetworkElement("webmail_nets4", IPNetwork.Parse("198.51.100.0/24"), TimeSpan.FromSeconds(90)),
+            new NftNetworkElement("webmail_nets4", IPNetwork.Parse("203.0.113.7/32"), TimeSpan.FromMilliseconds(1500)),
+            new NftNetworkElement("ssh_nets6", IPNetwork.Parse("2001:db8:5::/48"), null),
+            new NftNetworkElement("webmail_nets6", IPNetwork.Parse("2001:db8:6::/48"), TimeSpan.Zero),
+        ]);
+
+        Assert.Contains("set webmail_nets4 { type ipv4_addr; flags interval, timeout; size 64; }", load);
+        Assert.Contains("add element inet webknock webmail_nets4 { 198.51.100.0/24 timeout 90000ms, 203.0.113.7/32 timeout 1500ms }\n", load);
+        Assert.Contains("add element inet webknock ssh_nets6 { 2001:db8:5::/48 }\n", load);
+        Assert.DoesNotContain("2001:db8:6::", load);
+        Assert.Equal(["webmail_nets4", "webmail_nets6", "ssh_nets4", "ssh_nets6"], builder.KeptNetworkSets);
     }
 
     [Fact]

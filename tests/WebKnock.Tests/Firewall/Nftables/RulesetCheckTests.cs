@@ -18,6 +18,11 @@ public sealed class RulesetCheckTests
                 new NftSetElement("webmail_allow4", IPAddress.Parse("192.0.2.7"), TimeSpan.FromSeconds(90)),
                 new NftSetElement("webmail_allow6", IPAddress.Parse("2001:db8::7"), null),
                 new NftSetElement("blocked6", IPAddress.Parse("2001:db8::9"), TimeSpan.FromHours(1)),
+            ],
+            [
+                new NftNetworkElement("webmail_nets4", IPNetwork.Parse("198.51.100.0/24"), TimeSpan.FromHours(2)),
+                new NftNetworkElement("webmail_nets4", IPNetwork.Parse("203.0.113.7/32"), TimeSpan.FromMinutes(5)),
+                new NftNetworkElement("webmail_nets6", IPNetwork.Parse("2001:db8:5::/48"), null),
             ]);
 
             var (exitCode, errors) = NftCheck.Check(load);
