@@ -11,6 +11,7 @@ internal static class CommandLine
         new HelpCommand(),
         new KnockCommand(),
         new FirewallCommand(),
+        new HashPasswordCommand(),
     ];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=');

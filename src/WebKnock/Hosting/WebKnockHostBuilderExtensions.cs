@@ -29,6 +29,12 @@ internal static class WebKnockHostBuilderExtensions
             .AddEventStore()
             .AddOperations();
         builder.Services.AddHostedService<WebKnock.Events.WindowEventRecording>();
+        builder.Services.AddWebKnockAdmin();
+
+        // Blazor's framework script (the admin's blazor.web.js) is a static web asset: published into wwwroot/, but
+        // in a build output only listed in the runtime manifest, which ASP.NET Core reads by itself only in
+        // Development. Read it in every environment; without the manifest (a published program) this does nothing.
+        builder.WebHost.UseStaticWebAssets();
 
         return builder;
     }
