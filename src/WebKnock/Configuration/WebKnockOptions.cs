@@ -33,6 +33,12 @@ public sealed class WebKnockOptions
     /// <summary>Compact JSON log file (rolled daily); empty for none.</summary>
     public string LogFile { get; set; } = "logs/webknock-.json";
 
+    /// <summary>
+    /// The folder of the data-protection keys (admin cookie, anti-forgery tokens), created with mode 0700 when
+    /// missing; empty: a <c>keys</c> folder beside the event store.
+    /// </summary>
+    public string KeysPath { get; set; } = "";
+
     /// <summary>How the banner behaves in the user's page.</summary>
     public BannerOptions Banner { get; set; } = new();
 

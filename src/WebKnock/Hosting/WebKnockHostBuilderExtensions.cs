@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Formatting.Compact;
@@ -19,6 +20,7 @@ internal static class WebKnockHostBuilderExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.AddWebKnockLogging();
+        builder.AddWebKnockDataProtection();
         builder.AddWebKnockKestrel();
         builder.Services
             .AddKnocking()
@@ -46,6 +48,24 @@ internal static class WebKnockHostBuilderExtensions
     /// </summary>
     private static void AddWebKnockConfiguration(this WebApplicationBuilder builder)
         => builder.Configuration.AddWebKnockSources(builder.Environment.EnvironmentName, Environment.GetCommandLineArgs().Skip(1));
+
+    /// <summary>
+    /// The keys behind the admin cookie, the anti-forgery tokens and the admin's status messages, kept in
+    /// <c>WebKnock:KeysPath</c> (default: a <c>keys</c> folder beside the event store, /var/lib/webknock/keys in
+    /// production) so that a restart does not sign administrators out or void the tokens of open pages. Under the
+    /// systemd unit there is no home folder, and without this the keys would live in memory only.
+    /// </summary>
+    private static void AddWebKnockDataProtection(this WebApplicationBuilder builder)
+    {
+        var configured = builder.Configuration[$"{WebKnockOptions.SectionName}:KeysPath"];
+        var folder = string.IsNullOrWhiteSpace(configured)
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(builder.Configuration["WebKnock:Events:Path"] ?? "data/events.db"))!, "keys")
+            : Path.GetFullPath(configured);
+        var directory = OperatingSystem.IsWindows()
+            ? Directory.CreateDirectory(folder)
+            : Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        builder.Services.AddDataProtection().SetApplicationName("WebKnock").PersistKeysToFileSystem(directory);
+    }
 
     private static void AddWebKnockLogging(this WebApplicationBuilder builder)
     {
