@@ -138,6 +138,11 @@ ip -n "$ns" link set wkdemo-c up
 ip -n "$ns" link set lo up
 
 cert "$state/tls" "IP:198.51.100.1,IP:2001:db8:77::1"
+# A demo administrator with a random password (kept in the state folder, readable by root only).
+if [ ! -s "$state/admin-password" ]; then
+  (umask 077 && openssl rand -base64 12 | tr -d '/+=' >"$state/admin-password")
+fi
+admin_hash=$(dotnet "$gateway" hash-password <"$state/admin-password")
 say "starting the gateway (log: $state/gateway.log)"
 (
   cd "$(dirname "$gateway")"
@@ -148,6 +153,8 @@ say "starting the gateway (log: $state/gateway.log)"
     --WebKnock:Upstream:Url=http://127.0.0.1:8080/ \
     --WebKnock:LogFile="$state/webknock-.json" \
     --WebKnock:Events:Path="$state/events.db" \
+    --WebKnock:Admin:Users:0:Name=admin \
+    --WebKnock:Admin:Users:0:PasswordHash="$admin_hash" \
     --Kestrel:Endpoints:Https:Url=https://198.51.100.1:443 \
     --Kestrel:Endpoints:Https6:Url="https://[2001:db8:77::1]:443" \
     --Kestrel:Endpoints:Https6:Certificate:Path="$state/tls/fullchain.pem" \
@@ -185,6 +192,8 @@ cat <<TXT
      ip netns exec $ns curl -sk -H 'Accept: text/html' https://198.51.100.1/roundcube/ | grep -o 'id="webknock-banner"'
    Or with a browser inside the namespace (user alice, password alice-pw):
      ip netns exec $ns chromium --no-sandbox --user-data-dir=/tmp/wkdemo-browser https://198.51.100.1/roundcube/
+   The administrator's page (after the knock, from the namespace): https://198.51.100.1/admin
+     user admin, password $(cat "$state/admin-password")
    See the kernel's view and the gateway's log:
      nft list table inet webknock_demo
      tail -f $state/gateway.log
