@@ -80,8 +80,24 @@ internal sealed class NftWriter : IAsyncDisposable, IDisposable
             return $"add element {set} {{ {change.Address} }}\ndelete element {set} {{ {change.Address} }}";
         }
 
+        if (refreshByAdd)
+        {
+            return $"add element {set} {{ {Refreshed(change.Address, timeout)} }}";
+        }
+
         var add = $"add element {set} {{ {change.Address} timeout {NftAddress.FormatTimeout(timeout)} }}";
-        return refreshByAdd ? add : $"add element {set} {{ {change.Address} }}\ndelete element {set} {{ {change.Address} }}\n{add}";
+        return $"add element {set} {{ {change.Address} }}\ndelete element {set} {{ {change.Address} }}\n{add}";
+    }
+
+    /// <summary>
+    /// An element re-added in place with its expiry set as well: a kernel that updates elements in place (6.10 and
+    /// later) resets the expiry only when the timeout changes or an expiry is given, so re-adding the same timeout
+    /// alone (a window extended by its full length) would leave the old deadline in the kernel.
+    /// </summary>
+    private static string Refreshed(string address, TimeSpan timeout)
+    {
+        var t = NftAddress.FormatTimeout(timeout);
+        return $"{address} timeout {t} expires {t}";
     }
 
     /// <summary>
@@ -251,7 +267,8 @@ internal sealed class NftWriter : IAsyncDisposable, IDisposable
                     continue;
                 }
 
-                (first ? Command(buffer, "add", table, name) : buffer.Append(", ")).Append(address).Append(" timeout ").Append(NftAddress.FormatTimeout(t));
+                (first ? Command(buffer, "add", table, name) : buffer.Append(", "))
+                    .Append(RefreshByAdd ? Refreshed(address, t) : $"{address} timeout {NftAddress.FormatTimeout(t)}");
                 first = false;
             }
 

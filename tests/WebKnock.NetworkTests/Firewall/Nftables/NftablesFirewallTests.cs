@@ -59,6 +59,30 @@ public sealed class NftablesFirewallTests(ITestOutputHelper output)
     }
 
     [NetworkFact]
+    public async Task Opening_again_with_the_same_length_moves_the_deadline_in_both_refresh_forms()
+    {
+        // A window extended by its full length re-adds the element with the same timeout: the kernel's deadline must
+        // move as well (kernels that update elements in place keep the old expiry unless told the new one).
+        await using var scenario = await FirewallScenario.StartAsync(reader: false);
+        output.WriteLine($"this kernel refreshes timeouts with: {await scenario.Agent.SendAsync("mode")}");
+
+        foreach (var mode in new[] { "add", "portable" })
+        {
+            await scenario.Agent.SendAsync($"mode {mode}");
+            await scenario.Agent.SendAsync($"open webmail {A4} 60");
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
+            var before = (await scenario.ListAsync("list webmail"))[A4]!.Value;
+            await scenario.Agent.SendAsync($"open webmail {A4} 60");
+            var after = (await scenario.ListAsync("list webmail"))[A4]!.Value;
+            output.WriteLine($"{mode}: {before} s left, {after} s after opening again for 60 s");
+
+            Assert.InRange(before, 50, 58);
+            Assert.InRange(after, 59, 60);
+            await scenario.Agent.SendAsync($"close webmail {A4}");
+        }
+    }
+
+    [NetworkFact]
     public async Task Host_names_and_unknown_services_never_reach_nft()
     {
         await using var scenario = await FirewallScenario.StartAsync(reader: false);

@@ -47,13 +47,14 @@ public sealed class NftWriterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task With_refresh_by_add_an_open_alone_is_one_add()
+    public async Task With_refresh_by_add_an_open_alone_is_one_add_that_sets_the_expiry_too()
     {
         _writer.RefreshByAdd = true;
 
         await _writer.ChangeElementAsync(Open("192.0.2.7", 90));
 
-        Assert.Equal(["add element inet webknock webmail_allow4 { 192.0.2.7 timeout 90000ms }"], _runner.Buffers);
+        // Without "expires", a kernel that updates in place keeps the old deadline when the timeout is the same.
+        Assert.Equal(["add element inet webknock webmail_allow4 { 192.0.2.7 timeout 90000ms expires 90000ms }"], _runner.Buffers);
     }
 
     [Fact]
@@ -92,7 +93,7 @@ public sealed class NftWriterTests : IAsyncLifetime
         Assert.Equal(
             "add element inet webknock webmail_allow4 { 192.0.2.1 }\n"
             + "delete element inet webknock webmail_allow4 { 192.0.2.1 }\n"
-            + "add element inet webknock webmail_allow4 { 192.0.2.2 timeout 120000ms, 192.0.2.3 timeout 30000ms }\n",
+            + "add element inet webknock webmail_allow4 { 192.0.2.2 timeout 120000ms expires 120000ms, 192.0.2.3 timeout 30000ms expires 30000ms }\n",
             _runner.Buffers[1]);
     }
 
