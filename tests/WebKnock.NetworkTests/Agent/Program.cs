@@ -12,7 +12,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync("usage: agent CONFIG | syn HOST PORT COUNT | knock HOST PORTS GAP_MS | connect HOST PORT TIMEOUT_MS | hold HOST PORT PATH MAX_MS | synburst HOST PORT COUNT");
+            await Console.Error.WriteLineAsync("usage: agent CONFIG | syn HOST PORT COUNT | knock HOST PORTS GAP_MS | connect HOST PORT TIMEOUT_MS | hold HOST PORT PATH MAX_MS | synburst HOST PORT COUNT | relay LISTEN TARGET | serve HOST PORT DIR");
             return 2;
         }
 
@@ -24,6 +24,8 @@ public static class Program
             "connect" => await ClientTools.ConnectAsync(args[1], int.Parse(args[2]), int.Parse(args[3]), args.Length > 4 ? int.Parse(args[4]) : 0),
             "synburst" => await SynBurstTool.RunAsync(args[1], int.Parse(args[2]), int.Parse(args[3])),
             "hold" => await HoldTool.RunAsync(args[1], int.Parse(args[2]), args[3], int.Parse(args[4])),
+            "relay" => await SocketRelay.RunAsync(args[1], args[2]),
+            "serve" => await StaticSiteTool.RunAsync(args[1], int.Parse(args[2]), args[3]),
             _ => 2,
         };
     }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using WebKnock.Firewall;
 using WebKnock.Firewall.Nftables;
+using WebKnock.NetworkTests.Agent;
 using Xunit.Abstractions;
 
 namespace WebKnock.NetworkTests.Infrastructure;
@@ -11,7 +12,8 @@ namespace WebKnock.NetworkTests.Infrastructure;
 /// <summary>
 /// The whole gateway, as deployed, in a test network: the real <c>webknock.dll</c> (Production environment, nftables
 /// backend, its own table and NFLOG group, Kestrel HTTPS on 192.0.2.1:443 and [2001:db8::1]:443 with a self-signed
-/// PEM certificate) and the SquirrelMail fixture on the server namespace's loopback as its upstream. Clients act
+/// PEM certificate) and the SquirrelMail fixture on the server namespace's loopback as its upstream (or the real
+/// Roundcube, relayed there: <see cref="StartRoundcubeAsync"/>). Clients act
 /// from their own namespaces with real programs: the <c>webknock knock</c> client, curl, nmap, and this assembly's
 /// tools. Disposing kills both programs by PID, deletes the namespaces (which takes the table with them) and the
 /// temporary folder.
@@ -31,6 +33,7 @@ public sealed class GatewayScenario : IAsyncDisposable
     private readonly List<NamespaceProcess> _tools = [];
     private readonly List<NamespaceProcess> _stopped = [];
     private NamespaceProcess? _fixture;
+    private SocketRelay? _bridge;
     private NamespaceProcess? _gateway;
     private int _starts;
 
@@ -71,17 +74,45 @@ public sealed class GatewayScenario : IAsyncDisposable
     /// Makes the network (<paramref name="clients"/> client namespaces), then starts the fixture and the gateway with
     /// <paramref name="settings"/> (<c>Key=Value</c>, as on the gateway's command line) after the test defaults.
     /// </summary>
-    public static async Task<GatewayScenario> StartAsync(ITestOutputHelper output, int clients = 2, params string[] settings)
+    public static Task<GatewayScenario> StartAsync(ITestOutputHelper output, int clients = 2, params string[] settings)
+        => StartAsync(output, clients, roundcube: false, settings);
+
+    /// <summary>
+    /// Like <see cref="StartAsync(ITestOutputHelper, int, string[])"/>, with the real Roundcube upstream (profile
+    /// <c>Roundcube</c>) instead of the fixture. Apache serves Roundcube on the root namespace's 127.0.0.1:8080, which
+    /// no other namespace can reach; the gateway still reaches it at its own 127.0.0.1:8080 through two relays joined
+    /// by a Unix socket in <see cref="Directory"/> (file-system sockets are shared by all namespaces): one in the
+    /// server namespace (a process), one in this test process, in the root namespace. So the gateway, its nftables
+    /// table and the clients stay in their own namespaces, as with the fixture, and nothing is added to the root
+    /// namespace's network: no address, no route, no rule (a table there would drop port 443 for the whole machine).
+    /// </summary>
+    public static Task<GatewayScenario> StartRoundcubeAsync(ITestOutputHelper output, int clients = 2, params string[] settings)
+        => StartAsync(output, clients, roundcube: true, ["WebKnock:Upstream:Profile=Roundcube", .. settings]);
+
+    private static async Task<GatewayScenario> StartAsync(ITestOutputHelper output, int clients, bool roundcube, string[] settings)
     {
         var network = await TestNetwork.CreateAsync(clients);
         var scenario = new GatewayScenario(network, output, settings);
         try
         {
             await scenario.MakeCertificateAsync();
-            scenario._fixture = NamespaceProcess.Start(
-                network.Server, "fixture", [BuildOutputs.Dotnet, BuildOutputs.Fixture, "--urls", $"http://127.0.0.1:{FixturePort}"],
-                new Dictionary<string, string?> { ["DOTNET_ENVIRONMENT"] = "Production", ["ASPNETCORE_ENVIRONMENT"] = "Production" },
-                scenario.Directory, clear: ["ASPNETCORE_", "DOTNET_URLS"]);
+            if (roundcube)
+            {
+                var socket = Path.Combine(scenario.Directory, "roundcube.sock");
+                scenario._bridge = SocketRelay.Start($"unix:{socket}", $"tcp:127.0.0.1:{FixturePort}");
+                scenario._fixture = NamespaceProcess.Start(
+                    network.Server, "roundcube-relay",
+                    [BuildOutputs.Dotnet, typeof(GatewayScenario).Assembly.Location, "relay", $"tcp:127.0.0.1:{FixturePort}", $"unix:{socket}"],
+                    workingDirectory: scenario.Directory);
+            }
+            else
+            {
+                scenario._fixture = NamespaceProcess.Start(
+                    network.Server, "fixture", [BuildOutputs.Dotnet, BuildOutputs.Fixture, "--urls", $"http://127.0.0.1:{FixturePort}"],
+                    new Dictionary<string, string?> { ["DOTNET_ENVIRONMENT"] = "Production", ["ASPNETCORE_ENVIRONMENT"] = "Production" },
+                    scenario.Directory, clear: ["ASPNETCORE_", "DOTNET_URLS"]);
+            }
+
             await scenario.StartGatewayAsync();
             return scenario;
         }
@@ -361,6 +392,11 @@ public sealed class GatewayScenario : IAsyncDisposable
         if (_fixture is not null)
         {
             await _fixture.DisposeAsync();
+        }
+
+        if (_bridge is not null)
+        {
+            await _bridge.DisposeAsync();
         }
 
         await Network.DisposeAsync();
