@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using Microsoft.Playwright;
+using WebKnock.NetworkTests.Infrastructure;
+
+namespace WebKnock.NetworkTests.Browser;
+
+/// <summary>
+/// The SquirrelMail fixture (tests/SquirrelMailFixture) as SquirrelMail 1.4 shows itself: a frameset whose right
+/// frame holds the pages (and the banner), message 2 with report.html and data.bin.
+/// </summary>
+public sealed class SquirrelMailUi : IWebmailUi
+{
+    private const string Base = "/squirrelmail/src/";
+    private static readonly LocatorWaitForOptions Visible = new() { Timeout = 20_000 };
+
+    public string Name => "squirrelmail";
+
+    public string LoginUrl => GatewayScenario.Url(Base + "login.php");
+
+    public string BinaryName => "data.bin";
+
+    public async Task<IFrame> LoginAsync(IPage page, string user, string password)
+    {
+        if (await page.Locator("input[name=login_username]").CountAsync() == 0)
+        {
+            await page.GotoAsync(LoginUrl);
+        }
+
+        await page.FillAsync("input[name=login_username]", user);
+        await page.FillAsync("input[name=secretkey]", password);
+        await page.ClickAsync("input[type=submit]");
+        await page.WaitForURLAsync(url => url.Contains(Base + "webmail.php", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        var right = await RightFrameAsync(page);
+        await right.WaitForURLAsync(url => url.Contains("right_main.php", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        await right.Locator("a", new() { HasText = "Sign Out" }).WaitForAsync(Visible);
+        return right;
+    }
+
+    public async Task<MessageView> OpenReportAsync(IPage page)
+    {
+        var right = await RightFrameAsync(page);
+        await right.Locator("a", new() { HasText = "quarterly report" }).ClickAsync();
+        await right.WaitForURLAsync(url => url.Contains("read_body.php", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        await right.Locator("tr", new() { HasText = BinaryName }).WaitForAsync(Visible);
+        return new MessageView(right, right);
+    }
+
+    public async Task<AttachmentView> OpenHtmlAttachmentAsync(IPage page)
+    {
+        // "View" shows the attachment inline, with its own type, in the right frame.
+        var right = await RightFrameAsync(page);
+        var message = right.Url;
+        await right.Locator("tr", new() { HasText = "report.html" }).GetByRole(AriaRole.Link, new() { Name = "View", Exact = true }).ClickAsync();
+        await right.WaitForURLAsync(url => url.Contains("download.php", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        await right.Locator("h1").WaitForAsync(Visible);
+        return new AttachmentView(page.Frames, async () =>
+        {
+            await right.GotoAsync(message);
+            await right.Locator("tr", new() { HasText = BinaryName }).WaitForAsync(Visible);
+        });
+    }
+
+    public async Task<IDownload> DownloadBinaryAsync(IPage page)
+    {
+        var right = await RightFrameAsync(page);
+        return await page.RunAndWaitForDownloadAsync(
+            () => right.Locator("tr", new() { HasText = BinaryName }).GetByRole(AriaRole.Link, new() { Name = "Download", Exact = true }).ClickAsync(),
+            new() { Timeout = 20_000 });
+    }
+
+    /// <summary>The fixture's own bytes, fetched in the server namespace straight from the fixture.</summary>
+    public async Task<byte[]> OriginalBinarySha256Async(GatewayScenario gw)
+    {
+        var file = Path.Combine(gw.Directory, "original-" + BinaryName);
+        (await gw.Server.TryExecAsync("curl", "-sf", "--max-time", "10", "-o", file, $"http://127.0.0.1:{GatewayScenario.FixturePort}/fixture/attachment-bin"))
+            .ThrowIfFailed("curl the fixture's attachment");
+        return SHA256.HashData(await File.ReadAllBytesAsync(file));
+    }
+
+    public async Task SignOutAsync(IPage page)
+    {
+        var right = await RightFrameAsync(page);
+        await right.Locator("a", new() { HasText = "Sign Out" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains(Base + "signout.php", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        await page.GetByText("You have been successfully signed out").WaitForAsync(Visible);
+    }
+
+    public async Task<IFrame> WorkAsync(IPage page)
+    {
+        var right = await RightFrameAsync(page);
+        var response = await page.RunAndWaitForResponseAsync(
+            () => right.GetByRole(AriaRole.Link, new() { Name = "INBOX", Exact = true }).ClickAsync(),
+            r => r.Url.Contains(Base + "right_main.php", StringComparison.Ordinal),
+            new() { Timeout = 20_000 });
+        Assert.Equal(200, response.Status);
+        await right.Locator("a", new() { HasText = "Sign Out" }).WaitForAsync(Visible);
+        return right;
+    }
+
+    private static async Task<IFrame> RightFrameAsync(IPage page)
+    {
+        IFrame? right = null;
+        await Eventually.WaitAsync(() => (right = page.Frame("right")) is not null, TimeSpan.FromSeconds(20));
+        return right ?? throw new InvalidOperationException($"No right frame in {page.Url}");
+    }
+}
