@@ -130,8 +130,7 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
         Assert.Equal(Convert.ToHexStringLower(original), Convert.ToHexStringLower(hash));
 
         // Sign-out closes the window; the webmail does not answer any more.
-        await ui.SignOutAsync(page);
-        Step("signed out");
+        await SignOutAsync(page, "alice");
         await AssertClosedAsync(page);
     }
 
@@ -154,8 +153,7 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
         Step("alice and bob logged in");
         Assert.Equal(2, (await StatusAsync()).GetProperty("sessions").GetInt32());
 
-        await ui.SignOutAsync(alice);
-        Step("alice signed out");
+        await SignOutAsync(alice, "alice");
         Assert.NotNull(await Eventually.WaitAsync(async () => (await StatusAsync()).GetProperty("sessions").GetInt32() == 1, TimeSpan.FromSeconds(5)));
         Assert.Contains(A.V4, (await gw.AllowedAsync()).Keys);
 
@@ -168,8 +166,7 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
         Assert.Contains(A.V4, (await gw.AllowedAsync()).Keys);
         Assert.Empty(gw.LogEvents("Window of {Service} for {Address} closed", ("Address", A.V4.ToString())));
 
-        await ui.SignOutAsync(bob);
-        Step("bob signed out");
+        await SignOutAsync(bob, "bob");
         await AssertClosedAsync(bob);
         await AssertUnreachableAsync(alice);
     }
@@ -191,7 +188,7 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
         }
 
         await ui.LoginAsync(page, "alice", "alice-pw");
-        await ui.SignOutAsync(page);
+        await SignOutAsync(page, "alice");
         var signedOut = knocked.Elapsed;
         Step($"signed out {signedOut.TotalSeconds:F1} s after opening the knock page");
         Assert.NotNull(await Eventually.WaitAsync(async () => !(await gw.AllowedAsync()).ContainsKey(A.V4), TimeSpan.FromSeconds(5)));
@@ -204,6 +201,33 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
 
     /// <summary>How long after a browser knock its retransmitted SYNs were seen to complete the sequence again (about 40 s), with a margin.</summary>
     public static readonly TimeSpan RetransmissionsEnd = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Signs out (the webmail's answer says so) and checks the signed-out page that reached the browser. The gateway
+    /// closes the window, and cuts the address's connections, once that answer is written; a cut that comes before
+    /// the last bytes left loses the page (seen in one Roundcube run of about twenty: the browser shows its error page). That is
+    /// reported, not failed: the sign-out itself happened, and what follows checks that access closed.
+    /// </summary>
+    private async Task SignOutAsync(IPage page, string user)
+    {
+        var answer = await ui.SignOutAsync(page);
+        string? body = null;
+        try
+        {
+            body = await answer.TextAsync();
+        }
+        catch (PlaywrightException e)
+        {
+            output.WriteLine($"NOTE: the signed-out page of {user} did not reach the browser whole ({e.Message.Split('\n')[0]}); the page shows {page.Url}");
+        }
+
+        if (body is not null)
+        {
+            Assert.Contains(ui.SignedOutMarker, body, StringComparison.Ordinal);
+        }
+
+        Step($"{user} signed out");
+    }
 
     /// <summary>After the last sign-out: the kernel's set lets go of A, the gateway logs why, nothing answers.</summary>
     private async Task AssertClosedAsync(IPage page)

@@ -33,8 +33,14 @@ public interface IWebmailUi
     /// <summary>The SHA-256 of the binary attachment as the webmail holds it, read around the gateway.</summary>
     Task<byte[]> OriginalBinarySha256Async(GatewayScenario gw);
 
-    /// <summary>Signs out with the webmail's own link and waits for its signed-out page.</summary>
-    Task SignOutAsync(IPage page);
+    /// <summary>
+    /// Signs out with the webmail's own link; returns the answer to it, whose status and cookies say that the
+    /// webmail ended the session (checked here).
+    /// </summary>
+    Task<IResponse> SignOutAsync(IPage page);
+
+    /// <summary>Text that the webmail's signed-out page holds.</summary>
+    string SignedOutMarker { get; }
 
     /// <summary>Goes on working: opens another page of the signed-in webmail; returns the frame that carries the banner.</summary>
     Task<IFrame> WorkAsync(IPage page);

@@ -77,12 +77,19 @@ public sealed class SquirrelMailUi : IWebmailUi
         return SHA256.HashData(await File.ReadAllBytesAsync(file));
     }
 
-    public async Task SignOutAsync(IPage page)
+    public string SignedOutMarker => "You have been successfully signed out";
+
+    public async Task<IResponse> SignOutAsync(IPage page)
     {
         var right = await RightFrameAsync(page);
-        await right.Locator("a", new() { HasText = "Sign Out" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains(Base + "signout.php", StringComparison.Ordinal), new() { Timeout = 20_000 });
-        await page.GetByText("You have been successfully signed out").WaitForAsync(Visible);
+        var response = await page.RunAndWaitForResponseAsync(
+            () => right.Locator("a", new() { HasText = "Sign Out" }).ClickAsync(),
+            r => r.Url.Contains(Base + "signout.php", StringComparison.Ordinal),
+            new() { Timeout = 20_000 });
+        Assert.Equal(200, response.Status);
+        var cookies = await response.HeaderValuesAsync("set-cookie");
+        Assert.Contains(cookies, c => c.StartsWith("SQMSESSID=SQMTRASH", StringComparison.Ordinal));
+        return response;
     }
 
     public async Task<IFrame> WorkAsync(IPage page)
