@@ -7,7 +7,9 @@ namespace WebKnock.Knocking;
 /// The in-memory knock detector, with the semantics of the kernel rules: ordered steps of pure SYNs,
 /// a step timeout, a wrong knock port resets, a repeated SYN to the current or previous step is
 /// tolerated (browsers and TCP stacks retry), knock SYNs above a per-source rate are ignored, and at
-/// most <see cref="KnockOptions.MaxTrackedSources"/> sources are remembered.
+/// most <see cref="KnockOptions.MaxTrackedSources"/> sources are remembered. A retransmitted SYN (same source,
+/// knock port and source port within <see cref="KnockRetransmissions.Horizon"/>) neither advances nor resets,
+/// with at most <see cref="KnockRetransmissions.Capacity"/> such triples remembered, as in the kernel's set.
 /// Not thread-safe: one reader feeds it, as one NFLOG socket feeds the kernel's events.
 /// </summary>
 internal sealed class KnockDetector
@@ -17,6 +19,10 @@ internal sealed class KnockDetector
     private readonly KnockOptions _options;
     private readonly TimeProvider _time;
     private readonly Dictionary<IPAddress, SourceState> _sources = [];
+
+    /// <summary>Knock SYNs seen lately, by (source, knock port, source port); and the same in the order they came.</summary>
+    private readonly HashSet<(IPAddress Source, int Port, int SourcePort)> _seen = [];
+    private readonly Queue<((IPAddress Source, int Port, int SourcePort) Key, DateTimeOffset Seen)> _seenOrder = [];
 
     private readonly TimeSpan _floodBan;
 
@@ -34,6 +40,9 @@ internal sealed class KnockDetector
     public long Overflowed { get; private set; }
 
     public int TrackedSources => _sources.Count;
+
+    /// <summary>Knock SYNs remembered to recognise their retransmissions.</summary>
+    public int RememberedSyns => _seen.Count;
 
     public bool IsKnockPort(int port) => Array.IndexOf(_ports, port) >= 0;
 
@@ -71,6 +80,12 @@ internal sealed class KnockDetector
             state.BannedUntil = now + _floodBan;
             state.Stage = 0;
             return Event(KnockEventKind.Flood, source, packet.DestinationPort, 0, now);
+        }
+
+        // As the kernel: after the ban and the rate, before the steps.
+        if (IsRetransmission(source, packet, now))
+        {
+            return null;
         }
 
         var timedOut = state.Stage > 0 && now - state.LastStep > _options.StepTimeout;
@@ -116,6 +131,39 @@ internal sealed class KnockDetector
         }
 
         return Event(KnockEventKind.StepHit, source, port, state.Stage, now);
+    }
+
+    /// <summary>
+    /// Whether the SYN repeats one seen within the horizon; otherwise it is remembered (from its first sighting, as
+    /// the kernel's <c>add</c> does not refresh), when there is room. A full table remembers nothing new, as a full
+    /// kernel set: the knock still counts. Triples expire in the order they came, so each packet costs O(1).
+    /// </summary>
+    private bool IsRetransmission(IPAddress source, KnockPacket packet, DateTimeOffset now)
+    {
+        while (_seenOrder.TryPeek(out var oldest) && now - oldest.Seen >= KnockRetransmissions.Horizon)
+        {
+            _seenOrder.Dequeue();
+            _seen.Remove(oldest.Key);
+        }
+
+        if (packet.SourcePort == 0)
+        {
+            return false;
+        }
+
+        var key = (source, packet.DestinationPort, packet.SourcePort);
+        if (_seen.Contains(key))
+        {
+            return true;
+        }
+
+        if (_seen.Count < KnockRetransmissions.Capacity)
+        {
+            _seen.Add(key);
+            _seenOrder.Enqueue((key, now));
+        }
+
+        return false;
     }
 
     private bool MakeRoom(DateTimeOffset now)

@@ -16,8 +16,11 @@ public enum TcpFlags : byte
     Cwr = 0x80,
 }
 
-/// <summary>A TCP packet seen at a knock port (source, destination port, flags).</summary>
-public readonly record struct KnockPacket(IPAddress Source, int DestinationPort, TcpFlags Flags)
+/// <summary>
+/// A TCP packet seen at a knock port (source, destination port, flags, and the source port when known: 0 means
+/// unknown, and such a packet is never taken for a retransmission, see <see cref="KnockRetransmissions"/>).
+/// </summary>
+public readonly record struct KnockPacket(IPAddress Source, int DestinationPort, TcpFlags Flags, int SourcePort = 0)
 {
     /// <summary>The kernel rule's test: <c>tcp flags &amp; (fin|syn|rst|ack) == syn</c>.</summary>
     public bool IsPureSyn => (Flags & (TcpFlags.Fin | TcpFlags.Syn | TcpFlags.Rst | TcpFlags.Ack)) == TcpFlags.Syn;

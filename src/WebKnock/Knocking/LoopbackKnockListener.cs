@@ -58,9 +58,10 @@ internal sealed partial class LoopbackKnockListener(InMemoryKnockSensor sensor, 
                 return;
             }
 
-            var source = ((IPEndPoint)client.RemoteEndPoint!).Address;
+            // An accepted connection is never retransmitted, but its source port keeps the detector's rule exact.
+            var remote = (IPEndPoint)client.RemoteEndPoint!;
             client.Close(0);
-            await sensor.ObserveAsync(new KnockPacket(source, port, TcpFlags.Syn), stoppingToken);
+            await sensor.ObserveAsync(new KnockPacket(remote.Address, port, TcpFlags.Syn, remote.Port), stoppingToken);
         }
     }
 

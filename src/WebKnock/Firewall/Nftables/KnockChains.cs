@@ -8,6 +8,9 @@ namespace WebKnock.Firewall.Nftables;
 /// (a source is in at most one), each element living for the step timeout. For a pure SYN to knock port j:
 /// <list type="number">
 /// <item>a source in the knock ban set is ignored; one over the per-source rate is banned (flood);</item>
+/// <item>a retransmission (source address . knock port . source port in <c>&lt;svc&gt;_seen4/6</c>, seen within
+/// <see cref="Knocking.KnockRetransmissions.Horizon"/>) is dropped and changes nothing; any other SYN is added
+/// to that set by a rule of its own, so that a full set only stops the remembering, never the knock;</item>
 /// <item>a source that completed step j-1 advances (the last step puts it in the allowed set for the window);</item>
 /// <item>a source that is at step j or j+1 is repeating itself (browsers retry every SYN): nothing changes;</item>
 /// <item>port 1 otherwise starts the sequence again; any other port is a wrong knock and resets the source,
@@ -33,6 +36,19 @@ internal static class KnockChains
             {
                 body.Line($"add @{NftNames.Rate(svc)}{f.Suffix} {{ {f.Saddr} limit rate over {service.RatePerSecond}/second burst {service.RateBurst} packets }} "
                     + $"update @{NftNames.KnockBan}{f.Suffix} {{ {f.Saddr} }} goto {LogChain("flood", svc)}");
+            }
+
+            // A retransmitted SYN (same source port) neither advances nor resets the knock, and is not logged.
+            foreach (var f in NftFamily.Both)
+            {
+                body.Line($"{Triple(f)} @{NftNames.Seen(svc)}{f.Suffix} drop");
+            }
+
+            // An "add" to a full set breaks its rule (the rest of the rule is skipped, the next rule runs):
+            // alone in its rule, a full set costs the recognition of retransmissions, not the knock.
+            foreach (var f in NftFamily.Both)
+            {
+                body.Line($"add @{NftNames.Seen(svc)}{f.Suffix} {{ {Triple(f)} }}");
             }
 
             var map = string.Join(", ", service.KnockPorts.Select((port, i) => $"{port} : goto {StepChain(svc, i + 1)}"));
@@ -137,6 +153,8 @@ internal static class KnockChains
 
     public static string LogChain(string what, string svc, int step = 0)
         => step == 0 ? $"log_{what}_{svc}" : $"log_{what}_{svc}_{step}";
+
+    private static string Triple(NftFamily f) => $"{f.Saddr} . tcp dport . tcp sport";
 
     private static string Progress(string svc, int step, NftFamily f) => $"{NftNames.Progress(svc, step)}{f.Suffix}";
 }

@@ -69,6 +69,9 @@ internal static class NftNames
     public static string Progress(string service, int step) => $"{service}_k{step}_";
 
     public static string Rate(string service) => $"{service}_rate";
+
+    /// <summary>Knock SYNs seen lately, as (source address . knock port . source port): their retransmissions are ignored.</summary>
+    public static string Seen(string service) => $"{service}_seen";
 }
 
 /// <summary>One address family as the rules spell it: the payload keyword and the set name suffix.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using WebKnock.Configuration;
+using WebKnock.Knocking;
 
 namespace WebKnock.Firewall.Nftables;
 
@@ -115,6 +116,14 @@ internal sealed class RulesetBuilder
             }
 
             Set(text, NftNames.Rate(service.Name), TimeSpan.FromMinutes(1), service.TrackedSources);
+            foreach (var f in NftFamily.Both)
+            {
+                // Filled by the knock chain; lost on a reload, which only lets the retransmissions of a knock
+                // made just before it count once more (as they all did before this set).
+                text.Append($"\tset {NftNames.Seen(service.Name)}{f.Suffix} {{ type {AddrType(f)} . inet_service . inet_service; flags dynamic, timeout; "
+                    + $"timeout {NftAddress.FormatTimeout(KnockRetransmissions.Horizon)}; size {KnockRetransmissions.Capacity}; }}\n");
+            }
+
             foreach (var f in NftFamily.Both)
             {
                 // Filled only from user space (an administrator's network window), never by a rule: no "dynamic".
