@@ -171,4 +171,113 @@ public sealed class KnockDetectorTests
         Assert.Equal(KnockEventKind.StepHit, detector.Observe(new(A, 7000, TcpFlags.Syn))!.Kind);
         Assert.True(detector.TrackedSources <= 1000);
     }
+
+    // Retransmissions: the same source, knock port and source port again (the kernel re-sends an unanswered SYN
+    // with the same source port at about 1, 3, 7, 15, 31 and 63 s).
+    private static readonly int[] Round = [7000, 9000, 8000];
+
+    private static List<KnockEvent?> Knock(KnockDetector detector, IPAddress source, int[] ports, int[] sourcePorts)
+        => [.. ports.Select((port, i) => detector.Observe(new KnockPacket(source, port, TcpFlags.Syn, sourcePorts[i])))];
+
+    [Fact]
+    public void Retransmitted_rounds_after_completion_do_not_complete_again_and_a_new_knock_does()
+    {
+        var detector = Detector();
+        int[] first = [40001, 40002, 40003];
+        Assert.Equal(KnockEventKind.SequenceCompleted, Knock(detector, A, Round, first)[^1]?.Kind);
+
+        // The user signs out; the client's retransmissions of the three SYNs keep arriving, in knock order.
+        foreach (var after in new[] { 1, 2, 4, 8, 16, 32 })
+        {
+            _time.Advance(TimeSpan.FromSeconds(after));
+            Assert.All(Knock(detector, A, Round, first), e => Assert.Null(e));
+        }
+
+        // A new knock (new sockets, new source ports) opens again.
+        var fresh = Knock(detector, A, Round, [40011, 40012, 40013]);
+        Assert.Equal([KnockEventKind.StepHit, KnockEventKind.StepHit, KnockEventKind.SequenceCompleted], fresh.Select(e => e!.Kind));
+        Assert.Equal(6, detector.RememberedSyns);
+    }
+
+    [Fact]
+    public void A_retransmission_of_step_1_mid_sequence_neither_resets_nor_advances()
+    {
+        // Four ports: after step 3 a plain SYN to port 1 would start over.
+        var detector = new KnockDetector(
+            ServiceNames.Ssh,
+            new KnockOptions { Ports = [7100, 7200, 7300, 7400], StepTimeout = TimeSpan.FromSeconds(10), RatePerSecond = 20, RateBurst = 10 },
+            _time);
+        Assert.Equal(3, Knock(detector, A, [7100, 7200, 7300], [40001, 40002, 40003])[^1]!.Step);
+
+        Assert.Null(detector.Observe(new(A, 7100, TcpFlags.Syn, 40001)));
+        Assert.Equal(KnockEventKind.SequenceCompleted, detector.Observe(new(A, 7400, TcpFlags.Syn, 40004))!.Kind);
+
+        // And it does not start a sequence either: step 1, its step timeout passes, then its retransmission arrives.
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(KnockEventKind.StepHit, detector.Observe(new(A, 7100, TcpFlags.Syn, 41001))!.Kind);
+        _time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Null(detector.Observe(new(A, 7100, TcpFlags.Syn, 41001)));
+        Assert.Equal(KnockEventKind.StepTimedOut, detector.Observe(new(A, 7200, TcpFlags.Syn, 41002))!.Kind);
+    }
+
+    [Fact]
+    public void The_same_source_ports_count_again_once_the_horizon_has_passed()
+    {
+        var detector = Detector();
+        int[] ports = [40001, 40002, 40003];
+        Assert.Equal(KnockEventKind.SequenceCompleted, Knock(detector, A, Round, ports)[^1]?.Kind);
+
+        _time.Advance(KnockRetransmissions.Horizon - TimeSpan.FromMilliseconds(1));
+        Assert.All(Knock(detector, A, Round, ports), e => Assert.Null(e));
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(KnockEventKind.SequenceCompleted, Knock(detector, A, Round, ports)[^1]?.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(130), KnockRetransmissions.Horizon);
+    }
+
+    [Fact]
+    public void Retransmissions_are_per_source_address_and_per_knock_port()
+    {
+        var detector = Detector();
+        Assert.Equal(KnockEventKind.SequenceCompleted, Knock(detector, A, Round, [40001, 40002, 40003])[^1]?.Kind);
+
+        // Another address with the same source ports, and the same address with the ports used for other steps.
+        Assert.Equal(KnockEventKind.SequenceCompleted, Knock(detector, B, Round, [40001, 40002, 40003])[^1]?.Kind);
+        Assert.Equal(KnockEventKind.SequenceCompleted, Knock(detector, A, Round, [40003, 40001, 40002])[^1]?.Kind);
+    }
+
+    [Fact]
+    public void A_full_table_of_remembered_syns_still_lets_knocks_through()
+    {
+        var detector = Detector(maxSources: 10000);
+        for (var i = 0; i < KnockRetransmissions.Capacity + 100; i++)
+        {
+            // Ten SYNs a source (within its burst), each from its own source port.
+            var source = new IPAddress([198, 51, (byte)(i / 10 >> 8), (byte)(i / 10)]);
+            detector.Observe(new(source, 7000, TcpFlags.Syn, 1024 + i));
+        }
+
+        Assert.Equal(KnockRetransmissions.Capacity, detector.RememberedSyns);
+
+        // Nothing new is remembered: the knock works, and its retransmissions count as before (they complete again).
+        int[] ports = [40001, 40002, 40003];
+        Assert.Equal(KnockEventKind.SequenceCompleted, Knock(detector, A, Round, ports)[^1]?.Kind);
+        Assert.Equal(KnockEventKind.SequenceCompleted, Knock(detector, A, Round, ports)[^1]?.Kind);
+        Assert.Equal(KnockRetransmissions.Capacity, detector.RememberedSyns);
+
+        // Once the horizon has passed, the table empties and remembers again.
+        _time.Advance(KnockRetransmissions.Horizon);
+        Assert.Equal(KnockEventKind.SequenceCompleted, Knock(detector, A, Round, ports)[^1]?.Kind);
+        Assert.Equal(3, detector.RememberedSyns);
+        Assert.All(Knock(detector, A, Round, ports), e => Assert.Null(e));
+    }
+
+    [Fact]
+    public void A_packet_without_its_source_port_is_never_a_retransmission()
+    {
+        var detector = Detector();
+        Assert.Equal(KnockEventKind.SequenceCompleted, Knock(detector, A, Round, [0, 0, 0])[^1]?.Kind);
+        Assert.Equal(KnockEventKind.SequenceCompleted, Knock(detector, A, Round, [0, 0, 0])[^1]?.Kind);
+        Assert.Equal(0, detector.RememberedSyns);
+    }
 }

@@ -83,6 +83,51 @@ public sealed class RulesetBuilderTests
             lines[..4]);
     }
 
+    [Theory]
+    [InlineData("webmail", "ipv4_addr", '4')]
+    [InlineData("webmail", "ipv6_addr", '6')]
+    [InlineData("ssh", "ipv4_addr", '4')]
+    [InlineData("ssh", "ipv6_addr", '6')]
+    public void Each_service_remembers_its_knock_syns_per_family_for_130_seconds(string service, string type, char family)
+    {
+        Assert.Contains(
+            $"\tset {service}_seen{family} {{ type {type} . inet_service . inet_service; flags dynamic, timeout; timeout 130000ms; size 65536; }}\n",
+            Table());
+    }
+
+    [Fact]
+    public void A_retransmitted_knock_syn_is_dropped_after_the_ban_and_the_rate_and_before_the_steps()
+    {
+        var text = Table();
+        var start = text.IndexOf("chain webmail_knock {", StringComparison.Ordinal);
+        var body = text[start..text.IndexOf("\t}", start, StringComparison.Ordinal)];
+        var lines = body.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[1..];
+
+        Assert.Equal(
+        [
+            "ip saddr @knockban4 drop",
+            "ip6 saddr @knockban6 drop",
+            "add @webmail_rate4 { ip saddr limit rate over 20/second burst 10 packets } update @knockban4 { ip saddr } goto log_flood_webmail",
+            "add @webmail_rate6 { ip6 saddr limit rate over 20/second burst 10 packets } update @knockban6 { ip6 saddr } goto log_flood_webmail",
+            "ip saddr . tcp dport . tcp sport @webmail_seen4 drop",
+            "ip6 saddr . tcp dport . tcp sport @webmail_seen6 drop",
+            // Alone in their rules: a full set breaks only the add, and the SYN goes on to the steps.
+            "add @webmail_seen4 { ip saddr . tcp dport . tcp sport }",
+            "add @webmail_seen6 { ip6 saddr . tcp dport . tcp sport }",
+            "tcp dport vmap { 7000 : goto webmail_step1, 8000 : goto webmail_step2, 9000 : goto webmail_step3 }",
+            "drop",
+        ],
+            lines);
+    }
+
+    [Fact]
+    public void The_seen_sets_are_not_put_back_on_a_reload()
+    {
+        var builder = new RulesetBuilder(Options(), new NftablesOptions());
+
+        Assert.DoesNotContain(builder.KeptSets, set => set.Contains("seen", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Load_puts_networks_back_with_their_time()
     {
