@@ -33,6 +33,57 @@ internal static class ClientTools
         return 0;
     }
 
+    /// <summary>
+    /// One SYN to each port in order, <paramref name="gapMs"/> apart, from the given source ports (0: the kernel picks).
+    /// With <paramref name="holdMs"/> 0 each socket closes before it retransmits; otherwise every socket stays open
+    /// until <paramref name="holdMs"/> after the last SYN, so that the kernel retransmits each unanswered SYN with its
+    /// source port (at about 1, 3, 7 ... s). Prints the source ports used.
+    /// </summary>
+    public static async Task<int> KnockFromAsync(string host, int[] ports, int[] sourcePorts, int gapMs, int holdMs)
+    {
+        var address = IPAddress.Parse(host);
+        var held = new List<Socket>();
+        var used = new List<int>();
+        try
+        {
+            for (var i = 0; i < ports.Length; i++)
+            {
+                var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(new IPEndPoint(address.AddressFamily == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, sourcePorts[i]));
+                used.Add(((IPEndPoint)socket.LocalEndPoint!).Port);
+                try
+                {
+                    socket.Connect(address, ports[i]);
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+                {
+                    // The SYN is on its way; nobody will answer it.
+                }
+
+                if (holdMs > 0)
+                {
+                    held.Add(socket);
+                    await Task.Delay(gapMs);
+                }
+                else
+                {
+                    await Task.Delay(gapMs);
+                    socket.Dispose();
+                }
+            }
+
+            await Task.Delay(holdMs);
+        }
+        finally
+        {
+            held.ForEach(s => s.Dispose());
+        }
+
+        Console.WriteLine(string.Join(',', used));
+        return 0;
+    }
+
     /// <summary>Exit 0 when a connection is made (and, with <paramref name="holdMs"/>, still carries data after that long).</summary>
     public static async Task<int> ConnectAsync(string host, int port, int timeoutMs, int holdMs)
     {

@@ -12,7 +12,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync("usage: agent CONFIG | syn HOST PORT COUNT | knock HOST PORTS GAP_MS | connect HOST PORT TIMEOUT_MS | hold HOST PORT PATH MAX_MS | synburst HOST PORT COUNT | relay LISTEN TARGET | serve HOST PORT DIR");
+            await Console.Error.WriteLineAsync("usage: agent CONFIG | syn HOST PORT COUNT | knock HOST PORTS GAP_MS | connect HOST PORT TIMEOUT_MS | hold HOST PORT PATH MAX_MS | synburst HOST PORT COUNT | relay LISTEN TARGET | serve HOST PORT DIR | knockfrom HOST PORTS SOURCE_PORTS GAP_MS HOLD_MS");
             return 2;
         }
 
@@ -22,6 +22,7 @@ public static class Program
             "syn" => await ClientTools.SynAsync(args[1], int.Parse(args[2]), int.Parse(args[3])),
             "knock" => await ClientTools.KnockAsync(args[1], args[2].Split(',').Select(int.Parse).ToArray(), int.Parse(args[3])),
             "connect" => await ClientTools.ConnectAsync(args[1], int.Parse(args[2]), int.Parse(args[3]), args.Length > 4 ? int.Parse(args[4]) : 0),
+            "knockfrom" => await ClientTools.KnockFromAsync(args[1], Ports(args[2]), Ports(args[3]), int.Parse(args[4]), int.Parse(args[5])),
             "synburst" => await SynBurstTool.RunAsync(args[1], int.Parse(args[2]), int.Parse(args[3])),
             "hold" => await HoldTool.RunAsync(args[1], int.Parse(args[2]), args[3], int.Parse(args[4])),
             "relay" => await SocketRelay.RunAsync(args[1], args[2]),
@@ -29,4 +30,6 @@ public static class Program
             _ => 2,
         };
     }
+
+    private static int[] Ports(string list) => [.. list.Split(',').Select(int.Parse)];
 }
