@@ -41,12 +41,11 @@ public sealed class BrowserEndToEndTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Known issue, found by these tests: the knock page's SYNs, retransmitted by the client's kernel for about 40 s,
-    /// complete the knock again and so open the window after a sign-out (seen 2.2 s after it, for a whole window).
-    /// Skipped until the knock rules tell a retransmitted SYN (same source port) from a new one; then make it a
-    /// <see cref="BrowserFactAttribute"/>.
+    /// Found by these tests: the knock page's SYNs, retransmitted by the client's kernel (default SYN retries), used to
+    /// complete the knock again and open the window after a sign-out. The knock rules now drop a knock SYN whose
+    /// source, knock port and source port were seen in the last 130 s (the per-service seen sets).
     /// </summary>
-    [Fact(Skip = "Known issue: after a sign-out, the browser knock's SYNs, retransmitted by the client's kernel, open the window again (the knock rules count retransmissions).")]
+    [BrowserFact]
     public async Task After_a_sign_out_the_browser_knocks_retransmitted_SYNs_do_not_open_the_window_again()
     {
         await using var gw = await GatewayScenario.StartAsync(output, clients: 1);

@@ -11,7 +11,17 @@ namespace WebKnock.Proxy.Gate;
 /// </summary>
 internal sealed class ConnectionRegistry
 {
+    /// <summary>The connection whose request is being handled in this flow (set by the gate for every request).</summary>
+    private static readonly AsyncLocal<string?> Current = new();
+
     private readonly ConcurrentDictionary<IPAddress, ConcurrentDictionary<string, ConnectionContext>> _byAddress = new();
+
+    /// <summary>
+    /// Marks the connection that carries the request handled in this flow. A window closed by that request (a
+    /// sign-out, an administrator closing their own address) spares it, so its answer arrives whole: the gate refuses
+    /// the next request on it anyway, and the keep-alive timeout ends it. Every other connection is cut.
+    /// </summary>
+    public static void HandlingRequestOn(string connectionId) => Current.Value = connectionId;
 
     public int Count => _byAddress.Values.Sum(c => c.Count);
 
@@ -36,7 +46,7 @@ internal sealed class ConnectionRegistry
         }
     }
 
-    /// <summary>Aborts every connection from the address; returns how many.</summary>
+    /// <summary>Aborts every connection from the address but the one handling this flow's request; returns how many.</summary>
     public int AbortAll(IPAddress address, string reason)
     {
         if (!_byAddress.TryGetValue(NetworkList.Normalize(address), out var set))
@@ -45,8 +55,14 @@ internal sealed class ConnectionRegistry
         }
 
         var n = 0;
+        var current = Current.Value;
         foreach (var connection in set.Values)
         {
+            if (connection.ConnectionId == current)
+            {
+                continue;
+            }
+
             connection.Abort(new ConnectionAbortedException(reason));
             n++;
         }

@@ -28,6 +28,7 @@ internal sealed partial class GateMiddleware(
     {
         var address = resolver.Resolve(context);
         context.Features.Set(new ClientAddressFeature(address));
+        ConnectionRegistry.HandlingRequestOn(context.Connection.Id);
         if (windows.IsOpen(ServiceNames.Webmail, address) || _alwaysAllowed.Contains(address) || IsExempt(context.Request.Path, address))
         {
             return next(context);
