@@ -136,8 +136,11 @@ for r in $(seq "$rounds"); do
   done
 done
 sleep 2
-dropped=$(grep -o 'dropped [0-9]* events since the last report ([0-9]* in all' "$work/webknock.log" | tail -n 1 | sed 's/.*(\([0-9]*\) in all/\1/' || true)
-failed=$(grep -c 'Could not store' "$work/webknock.log" || true)
+# The gateway's own counters (/metrics answers loopback by default).
+metric() { curl -s --max-time 5 "http://127.0.0.1:$gateway_port/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+dropped=$(metric webknock_events_dropped_total)
+failed=$(metric webknock_events_write_failed_total)
+written=$(metric webknock_events_written_total)
 kill -0 "$gateway_pid" 2>/dev/null || die "the gateway died during the run"
 summary=$(awk -v hr="${rps[healthy]}" -v lr="${rps[locked]}" -v h50="${p50[healthy]}" -v l50="${p50[locked]}" \
   -v h99="${p99[healthy]}" -v l99="${p99[locked]}" -v n="$rounds" 'BEGIN {
@@ -148,6 +151,6 @@ summary=$(awk -v hr="${rps[healthy]}" -v lr="${rps[locked]}" -v h50="${p50[healt
   echo "# bench/slowstore/run.sh, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t2 -c$connections -d${duration}s, $rounds interleaved rounds"
   printf '%s\n' "${lines[@]}"
   echo "$summary"
-  echo "errors: healthy ${errors[healthy]}, locked ${errors[locked]}; batches the store refused (logged): $failed; events dropped by the full queue: ${dropped:-0}; login events stored in all: $(stored)"
+  echo "errors: healthy ${errors[healthy]}, locked ${errors[locked]}; the gateway's counters: events written ${written:-?}, lost in batches the locked store refused ${failed:-?}, dropped by the full queue ${dropped:-?}"
 } | tee "$results/slowstore-latest.txt"
 [ "${errors[healthy]}" -eq 0 ] && [ "${errors[locked]}" -eq 0 ] || die "requests failed"
