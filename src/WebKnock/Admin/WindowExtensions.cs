@@ -8,44 +8,22 @@ namespace WebKnock.Admin;
 /// page's "how opened" column: <see cref="AccessWindow"/> keeps only why it opened. Keyed by service and
 /// target (an address, or a network window's network). Forgotten at open and close.
 /// </summary>
-internal sealed class WindowExtensions(AccessWindowManager windows) : IHostedService
+internal sealed class WindowExtensions(AccessWindowManager windows) : WindowObserver(windows)
 {
     private readonly ConcurrentDictionary<(string Service, string Target), WindowReason> _last = new();
 
     public WindowReason? LastExtension(string service, string target) =>
         _last.TryGetValue((service, target), out var reason) ? reason : null;
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        windows.Opened += OnOpened;
-        windows.Extended += OnExtended;
-        windows.Closed += OnClosed;
-        windows.NetworkOpened += OnNetworkOpened;
-        windows.NetworkExtended += OnNetworkExtended;
-        windows.NetworkClosed += OnNetworkClosed;
-        return Task.CompletedTask;
-    }
+    protected override void OnOpened(AccessWindow window) => _last.TryRemove((window.Service, window.Address.ToString()), out _);
 
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        windows.Opened -= OnOpened;
-        windows.Extended -= OnExtended;
-        windows.Closed -= OnClosed;
-        windows.NetworkOpened -= OnNetworkOpened;
-        windows.NetworkExtended -= OnNetworkExtended;
-        windows.NetworkClosed -= OnNetworkClosed;
-        return Task.CompletedTask;
-    }
+    protected override void OnExtended(AccessWindow window, WindowReason reason) => _last[(window.Service, window.Address.ToString())] = reason;
 
-    private void OnOpened(AccessWindow window) => _last.TryRemove((window.Service, window.Address.ToString()), out _);
+    protected override void OnClosed(WindowClosed closed) => _last.TryRemove((closed.Window.Service, closed.Window.Address.ToString()), out _);
 
-    private void OnExtended(AccessWindow window, WindowReason reason) => _last[(window.Service, window.Address.ToString())] = reason;
+    protected override void OnNetworkOpened(NetworkWindow window) => _last.TryRemove((window.Service, window.Network.ToString()), out _);
 
-    private void OnClosed(WindowClosed closed) => _last.TryRemove((closed.Window.Service, closed.Window.Address.ToString()), out _);
+    protected override void OnNetworkExtended(NetworkWindow window, WindowReason reason) => _last[(window.Service, window.Network.ToString())] = reason;
 
-    private void OnNetworkOpened(NetworkWindow window) => _last.TryRemove((window.Service, window.Network.ToString()), out _);
-
-    private void OnNetworkExtended(NetworkWindow window, WindowReason reason) => _last[(window.Service, window.Network.ToString())] = reason;
-
-    private void OnNetworkClosed(NetworkWindowClosed closed) => _last.TryRemove((closed.Window.Service, closed.Window.Network.ToString()), out _);
+    protected override void OnNetworkClosed(NetworkWindowClosed closed) => _last.TryRemove((closed.Window.Service, closed.Window.Network.ToString()), out _);
 }

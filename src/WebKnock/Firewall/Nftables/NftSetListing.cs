@@ -10,96 +10,30 @@ namespace WebKnock.Firewall.Nftables;
 /// </summary>
 internal static class NftSetListing
 {
-    public static IReadOnlyList<FirewallElement> Parse(string json)
-    {
-        var elements = new List<FirewallElement>();
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return elements;
-        }
-
-        using var document = JsonDocument.Parse(json);
-        if (!document.RootElement.TryGetProperty("nftables", out var items) || items.ValueKind != JsonValueKind.Array)
-        {
-            return elements;
-        }
-
-        foreach (var item in items.EnumerateArray())
-        {
-            if (item.ValueKind == JsonValueKind.Object
-                && item.TryGetProperty("set", out var set)
-                && set.TryGetProperty("elem", out var elems)
-                && elems.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var elem in elems.EnumerateArray())
-                {
-                    if (TryRead(elem) is { } element)
-                    {
-                        elements.Add(element);
-                    }
-                }
-            }
-        }
-
-        return elements;
-    }
+    /// <summary>The elements of every set in the listing, read as single addresses.</summary>
+    public static IReadOnlyList<FirewallElement> Parse(string json) => [.. ReadSets(json, TryRead).SelectMany(s => s.Elements)];
 
     /// <summary>
     /// Every set in a JSON listing (of a table, or of sets) by name, with its elements; a set listed without
     /// elements (empty, or a terse listing) maps to an empty list.
     /// </summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<FirewallElement>> ParseSets(string json)
-    {
-        var sets = new Dictionary<string, IReadOnlyList<FirewallElement>>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return sets;
-        }
-
-        using var document = JsonDocument.Parse(json);
-        if (!document.RootElement.TryGetProperty("nftables", out var items) || items.ValueKind != JsonValueKind.Array)
-        {
-            return sets;
-        }
-
-        foreach (var item in items.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("set", out var set)
-                || !set.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
-            {
-                continue;
-            }
-
-            var elements = new List<FirewallElement>();
-            if (set.TryGetProperty("elem", out var elems) && elems.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var elem in elems.EnumerateArray())
-                {
-                    if (TryRead(elem) is { } element)
-                    {
-                        elements.Add(element);
-                    }
-                }
-            }
-
-            sets[name.GetString()!] = elements;
-        }
-
-        return sets;
-    }
+    public static IReadOnlyDictionary<string, IReadOnlyList<FirewallElement>> ParseSets(string json) => ByName(ReadSets(json, TryRead));
 
     /// <summary>
     /// The networks of an interval set's listing: <c>{"elem": {"val": {"prefix": {"addr": "198.51.100.0", "len": 24}},
     /// "timeout": 600, "expires": 598}}</c>; a /32 or /128 comes back as a bare address value (<c>"val": "198.51.100.7"</c>);
     /// elements without timeout lack the <c>elem</c> wrapper. Ranges that are not prefixes are skipped.
     /// </summary>
-    public static IReadOnlyList<FirewallNetwork> ParseNetworks(string json)
-        => [.. ParseNetworkSets(json).Values.SelectMany(v => v)];
+    public static IReadOnlyList<FirewallNetwork> ParseNetworks(string json) => [.. ReadSets(json, TryReadNetworkElement).SelectMany(s => s.Elements)];
 
     /// <summary>Every set in a JSON listing by name, with its elements read as networks (see <see cref="ParseNetworks"/>).</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<FirewallNetwork>> ParseNetworkSets(string json)
+    public static IReadOnlyDictionary<string, IReadOnlyList<FirewallNetwork>> ParseNetworkSets(string json) => ByName(ReadSets(json, TryReadNetworkElement));
+
+    /// <summary>Each set object of the listing in order, with its name (null when it has none) and the elements <paramref name="read"/> accepts.</summary>
+    private static List<(string? Name, List<T> Elements)> ReadSets<T>(string json, Func<JsonElement, T?> read)
+        where T : class
     {
-        var sets = new Dictionary<string, IReadOnlyList<FirewallNetwork>>(StringComparer.Ordinal);
+        var sets = new List<(string? Name, List<T> Elements)>();
         if (string.IsNullOrWhiteSpace(json))
         {
             return sets;
@@ -113,35 +47,55 @@ internal static class NftSetListing
 
         foreach (var item in items.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("set", out var set)
-                || !set.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("set", out var set))
             {
                 continue;
             }
 
-            var networks = new List<FirewallNetwork>();
+            var elements = new List<T>();
             if (set.TryGetProperty("elem", out var elems) && elems.ValueKind == JsonValueKind.Array)
             {
                 foreach (var elem in elems.EnumerateArray())
                 {
-                    if (elem.ValueKind == JsonValueKind.Object && elem.TryGetProperty("elem", out var inner) && inner.ValueKind == JsonValueKind.Object)
+                    if (read(elem) is { } element)
                     {
-                        if (inner.TryGetProperty("val", out var val) && TryReadNetwork(val) is { } network)
-                        {
-                            networks.Add(new FirewallNetwork(network, Seconds(inner, "expires") ?? Seconds(inner, "timeout")));
-                        }
-                    }
-                    else if (TryReadNetwork(elem) is { } bare)
-                    {
-                        networks.Add(new FirewallNetwork(bare, null));
+                        elements.Add(element);
                     }
                 }
             }
 
-            sets[name.GetString()!] = networks;
+            var name = set.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            sets.Add((name, elements));
         }
 
         return sets;
+    }
+
+    private static Dictionary<string, IReadOnlyList<T>> ByName<T>(List<(string? Name, List<T> Elements)> sets)
+    {
+        var byName = new Dictionary<string, IReadOnlyList<T>>(StringComparer.Ordinal);
+        foreach (var (name, elements) in sets)
+        {
+            if (name is not null)
+            {
+                byName[name] = elements;
+            }
+        }
+
+        return byName;
+    }
+
+    /// <summary>One element of an interval set: a network with its time left, or a bare network without timeout.</summary>
+    private static FirewallNetwork? TryReadNetworkElement(JsonElement elem)
+    {
+        if (elem.ValueKind == JsonValueKind.Object && elem.TryGetProperty("elem", out var inner) && inner.ValueKind == JsonValueKind.Object)
+        {
+            return inner.TryGetProperty("val", out var val) && TryReadNetwork(val) is { } network
+                ? new FirewallNetwork(network, Seconds(inner, "expires") ?? Seconds(inner, "timeout"))
+                : null;
+        }
+
+        return TryReadNetwork(elem) is { } bare ? new FirewallNetwork(bare, null) : null;
     }
 
     private static IPNetwork? TryReadNetwork(JsonElement value)
