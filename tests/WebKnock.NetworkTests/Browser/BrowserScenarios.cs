@@ -203,10 +203,11 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
     public static readonly TimeSpan RetransmissionsEnd = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// Signs out (the webmail's answer says so) and checks the signed-out page that reached the browser. The gateway
-    /// closes the window, and cuts the address's connections, once that answer is written; a cut that comes before
-    /// the last bytes left loses the page (seen in one Roundcube run of about twenty: the browser shows its error page). That is
-    /// reported, not failed: the sign-out itself happened, and what follows checks that access closed.
+    /// Signs out (the webmail's answer says so) and checks the signed-out page that reached the browser. Closing the
+    /// window cuts the address's connections; before the registry spared the connection of the request that closed
+    /// it, that cut could lose the page (seen in one Roundcube run of about twenty). A lost page is still reported,
+    /// not failed, until enough runs with the fix show it never happens: the sign-out itself happened, and what
+    /// follows checks that access closed.
     /// </summary>
     private async Task SignOutAsync(IPage page, string user)
     {
