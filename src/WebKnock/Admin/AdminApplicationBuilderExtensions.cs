@@ -25,6 +25,14 @@ internal static partial class AdminApplicationBuilderExtensions
             AdminOn(logger, options.Path, options.Users.Length, options.Networks.Length == 0 ? "any address the gate lets through" : string.Join(", ", options.Networks));
         }
 
+        // WebApplication adds authentication, authorization and anti-forgery in front of the whole pipeline when their
+        // services exist and the app did not call them itself: before the gate, for every proxied request. They belong
+        // to the administrator's pages only, which call them in their own branch below; mark them as placed.
+        foreach (var key in AutoMiddlewareKeys)
+        {
+            ((IApplicationBuilder)app).Properties[key] = true;
+        }
+
         var networks = NetworkList.TryParse(options.Networks, out var list, out _) ? list : NetworkList.Empty;
         app.Map(new PathString(options.Path), admin =>
         {
@@ -71,6 +79,9 @@ internal static partial class AdminApplicationBuilderExtensions
         });
         return app;
     }
+
+    /// <summary>The keys by which WebApplication knows that these middleware were placed by the app.</summary>
+    internal static readonly string[] AutoMiddlewareKeys = ["__AuthenticationMiddlewareSet", "__AuthorizationMiddlewareSet", "__AntiforgeryMiddlewareSet"];
 
     [LoggerMessage(8520, LogLevel.Warning, "The administrator's pages at {Path} are off: no administrator in WebKnock:Admin:Users. "
         + "To turn them on, make a hash with 'webknock hash-password' (it reads the password from standard input) and add "

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -37,7 +38,8 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public WebmailSessions Sessions => Services.GetRequiredService<WebmailSessions>();
 
-    public static async Task<GatewayHarness> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="services">Changes to the gateway's services, applied after its own registrations.</param>
+    public static async Task<GatewayHarness> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var upstream = await SquirrelMailApp.StartAsync();
         var all = new Dictionary<string, string?>
@@ -55,7 +57,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
             all[key] = value;
         }
 
-        var harness = new GatewayHarness(upstream, new Factory(all));
+        var harness = new GatewayHarness(upstream, new Factory(all, services));
         _ = harness.Services; // start the host now, so a bad configuration fails here
         return harness;
     }
@@ -83,7 +85,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
         await Upstream.DisposeAsync();
     }
 
-    private sealed class Factory(IDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(IDictionary<string, string?> settings, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
     {
         public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
 
@@ -100,6 +102,10 @@ internal sealed class GatewayHarness : IAsyncDisposable
                 services.AddSingleton<TimeProvider>(Time);
                 services.AddSingleton<IStartupFilter, TestRemoteAddress.StartupFilter>();
             });
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
+            }
         }
     }
 
