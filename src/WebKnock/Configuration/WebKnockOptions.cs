@@ -185,6 +185,13 @@ public sealed class NetworkOptions
     public GateRefusal Refusal { get; set; } = GateRefusal.Abort;
 
     /// <summary>
+    /// At most this many connections open at once from one address (0: no limit; trusted proxies are exempt), so that
+    /// one address cannot hold all of Kestrel's (Kestrel:Limits:MaxConcurrentConnections). Default 512: a browser
+    /// opens about 6 per site, so a NAT address shared by 80 busy users still fits.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; set; } = 512;
+
+    /// <summary>
     /// The widest IPv4 network an administrator may open a network window for: its prefix must be at least this long
     /// (default 16: a /16, 65,536 addresses, about the largest block one organisation holds).
     /// </summary>

@@ -191,6 +191,11 @@ internal sealed class WebKnockOptionsValidator : IValidateOptions<WebKnockOption
             errors.Add($"{Root}:Network:AlwaysAllowed:{bad} is not an address or a network (got \"{network.AlwaysAllowed[bad]}\").");
         }
 
+        if (network.MaxConnectionsPerAddress < 0)
+        {
+            errors.Add($"{Root}:Network:MaxConnectionsPerAddress must be 0 (no limit) or more (got {network.MaxConnectionsPerAddress}).");
+        }
+
         if (network.NetworkWindowMinPrefixV4 is < 1 or > 32)
         {
             errors.Add($"{Root}:Network:NetworkWindowMinPrefixV4 must be between 1 and 32 (got {network.NetworkWindowMinPrefixV4}).");

@@ -20,6 +20,7 @@ internal sealed class GatewayMetrics
     private readonly MetricsRegistry.CounterFamily _blocks;
     private readonly MetricsRegistry.LabeledCounter[] _proxied;
     private readonly MetricsRegistry.LabeledCounter _gateRefusals;
+    private readonly MetricsRegistry.LabeledCounter _connectionsRefused;
 
     public GatewayMetrics(MetricsRegistry registry, IOptions<WebKnockOptions> options)
     {
@@ -31,6 +32,7 @@ internal sealed class GatewayMetrics
         var proxied = registry.Counter("webknock_proxied_requests_total", "Requests forwarded to the webmail, by the class of the status answered.", "class");
         _proxied = [.. ClassNames.Select(c => proxied.WithLabels(c))];
         _gateRefusals = registry.Counter("webknock_gate_refusals_total", "Requests the gate refused: no open window, not always allowed, no exemption for the path.").WithLabels();
+        _connectionsRefused = registry.Counter("webknock_connections_refused_total", "Connections closed before TLS because their address already had WebKnock:Network:MaxConnectionsPerAddress open.").WithLabels();
 
         var services = options.Value.Ssh is null ? new[] { ServiceNames.Webmail } : [ServiceNames.Webmail, ServiceNames.Ssh];
         foreach (var service in services)
@@ -92,6 +94,8 @@ internal sealed class GatewayMetrics
     }
 
     public void GateRefused() => _gateRefusals.Increment();
+
+    public void ConnectionRefused() => _connectionsRefused.Increment();
 }
 
 /// <summary>Counts every knock event (registered beside the window manager and the event store).</summary>

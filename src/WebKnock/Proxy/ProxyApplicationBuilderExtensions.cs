@@ -6,7 +6,7 @@ using WebKnock.Proxy.Gate;
 
 namespace Microsoft.AspNetCore.Builder;
 
-internal static class ProxyApplicationBuilderExtensions
+internal static partial class ProxyApplicationBuilderExtensions
 {
     /// <summary>The gate first: nothing below it runs for an address without a window.</summary>
     public static WebApplication UseWebKnockGate(this WebApplication app)
@@ -23,7 +23,18 @@ internal static class ProxyApplicationBuilderExtensions
                 connections.AbortAll(closed.Window.Address, $"window closed: {closed.Reason}");
             }
         };
-        var alwaysAllowed = NetworkList.Parse(app.Services.GetRequiredService<IOptions<WebKnockOptions>>().Value.Network.AlwaysAllowed);
+        var network = app.Services.GetRequiredService<IOptions<WebKnockOptions>>().Value.Network;
+        var metrics = app.Services.GetService<WebKnock.Operations.GatewayMetrics>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("WebKnock.Proxy.Gate.ConnectionLimit");
+        connections.Limit = new ConnectionLimit(network.MaxConnectionsPerAddress, NetworkList.Parse(network.TrustedProxies), (address, first) =>
+        {
+            metrics?.ConnectionRefused();
+            if (first)
+            {
+                ConnectionsRefused(logger, address, network.MaxConnectionsPerAddress);
+            }
+        });
+        var alwaysAllowed = NetworkList.Parse(network.AlwaysAllowed);
         windows.NetworkClosed += closed =>
         {
             // Every address of the network that nothing else lets in any more.
@@ -61,4 +72,8 @@ internal static class ProxyApplicationBuilderExtensions
         app.MapReverseProxy(pipeline => pipeline.Use(next => context => webmail.InvokeAsync(context, next)));
         return app;
     }
+
+    [LoggerMessage(4010, LogLevel.Warning, "Refusing new connections from {Address}: it has {Max} open (WebKnock:Network:MaxConnectionsPerAddress); "
+        + "told once until one of them ends, each refusal counted in webknock_connections_refused_total")]
+    private static partial void ConnectionsRefused(ILogger logger, System.Net.IPAddress address, int max);
 }

@@ -32,6 +32,7 @@ public sealed class WebKnockOptionsValidatorTests
         { "WebKnock:Sessions:IdleTimeout", o => o.Sessions.IdleTimeout = TimeSpan.FromSeconds(10) },
         { "WebKnock:Network:TrustedProxies:1", o => o.Network.TrustedProxies = ["192.0.2.1", "proxy.example"] },
         { "WebKnock:Network:AlwaysAllowed:0", o => o.Network.AlwaysAllowed = ["192.0.2.0/33"] },
+        { "WebKnock:Network:MaxConnectionsPerAddress", o => o.Network.MaxConnectionsPerAddress = -1 },
         { "WebKnock:Firewall:Backend", o => o.Firewall.Backend = "iptables" },
         { "WebKnock:Firewall:Table", o => o.Firewall.Table = "web knock;" },
         { "WebKnock:PathPrefix", o => o.PathPrefix = "webknock" },

@@ -1,10 +1,15 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
+using WebKnock.Configuration;
 using WebKnock.Proxy.Gate;
 
 namespace WebKnock.Tests.Proxy;
 
-/// <summary>A closed window cuts its address's connections, except the one whose request closed it (a sign-out's answer).</summary>
+/// <summary>
+/// A closed window cuts its address's connections, except the one whose request closed it (a sign-out's answer); one
+/// address holds at most its limit of connections.
+/// </summary>
 public sealed class ConnectionRegistryTests
 {
     private static readonly IPAddress A = IPAddress.Parse("203.0.113.7");
@@ -64,11 +69,85 @@ public sealed class ConnectionRegistryTests
         await request;
     }
 
+    [Fact]
+    public async Task An_address_at_the_limit_gets_no_more_connections_until_one_ends()
+    {
+        var refusals = new List<(IPAddress Address, bool First)>();
+        var registry = new ConnectionRegistry { Limit = new ConnectionLimit(2, NetworkList.Empty, (a, first) => refusals.Add((a, first))) };
+        await using var first = Track(registry, "c1", A);
+        var second = Track(registry, "c2", A);
+
+        var third = Track(registry, "c3", A);
+        var fourth = Track(registry, "c4", A);
+        await using var other = Track(registry, "c5", IPAddress.Parse("203.0.113.8"));
+
+        // Refused at once, without reaching Kestrel's next step (TLS, HTTP): aborted, the tracking already over.
+        Assert.True(third.Closed);
+        Assert.True(third.Tracking.IsCompleted);
+        Assert.False(third.Reached);
+        Assert.True(fourth.Closed);
+        Assert.False(first.Closed);
+        Assert.False(other.Closed);
+        Assert.Equal([(A, true), (A, false)], refusals); // told once, counted each time
+        Assert.Equal(3, registry.Count);
+
+        // One ends: the address has room again, and a later refusal is told again.
+        await second.DisposeAsync();
+        await using var fifth = Track(registry, "c6", A);
+        Assert.False(fifth.Closed);
+        Assert.True(fifth.Reached);
+        var sixth = Track(registry, "c7", A);
+        Assert.True(sixth.Closed);
+        Assert.Equal((A, true), refusals[^1]);
+    }
+
+    [Fact]
+    public async Task A_trusted_proxy_is_not_limited_and_zero_means_no_limit()
+    {
+        var proxy = IPAddress.Parse("198.51.100.1");
+        var limited = new ConnectionRegistry { Limit = new ConnectionLimit(1, NetworkList.Parse(["198.51.100.0/30"])) };
+        var unlimited = new ConnectionRegistry { Limit = new ConnectionLimit(0, NetworkList.Empty) };
+        var tracked = new List<Tracked>();
+        for (var i = 0; i < 5; i++)
+        {
+            tracked.Add(Track(limited, $"p{i}", proxy));
+            tracked.Add(Track(unlimited, $"u{i}", A));
+        }
+
+        Assert.All(tracked, t => Assert.False(t.Closed));
+        Assert.Equal(5, limited.Count);
+        Assert.Equal(5, unlimited.Count);
+        foreach (var t in tracked)
+        {
+            await t.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_address_leaves_the_registry_with_its_last_connection()
+    {
+        var registry = new ConnectionRegistry();
+        var connections = Enumerable.Range(0, 50).Select(i => Track(registry, $"c{i}", IPAddress.Parse($"203.0.113.{i + 1}"))).ToList();
+        Assert.Equal(50, registry.AddressCount);
+
+        // Connections of many addresses ending while others of the same addresses start: nothing is lost or kept.
+        await Task.WhenAll(connections.Select(c => Task.Run(async () => await c.DisposeAsync())).Concat(
+            Enumerable.Range(0, 50).Select(i => Task.Run(async () => await Track(registry, $"d{i}", IPAddress.Parse($"203.0.113.{i + 1}")).DisposeAsync()))));
+
+        Assert.Equal(0, registry.AddressCount);
+        Assert.Equal(0, registry.Count);
+    }
+
     private static Tracked Track(ConnectionRegistry registry, string id, IPAddress address)
     {
         var connection = new RecordingConnection(id) { RemoteEndPoint = new IPEndPoint(address, 40000) };
         var held = new TaskCompletionSource();
-        return new Tracked(connection, held, registry.TrackAsync(connection, _ => held.Task));
+        var reached = new StrongBox<bool>();
+        return new Tracked(connection, held, reached, registry.TrackAsync(connection, _ =>
+        {
+            reached.Value = true;
+            return held.Task;
+        }));
     }
 
     /// <summary>Records the abort when it is asked for (the default context cancels its token later, on the thread pool).</summary>
@@ -83,9 +162,12 @@ public sealed class ConnectionRegistryTests
         }
     }
 
-    private sealed record Tracked(RecordingConnection Connection, TaskCompletionSource Held, Task Tracking) : IAsyncDisposable
+    private sealed record Tracked(RecordingConnection Connection, TaskCompletionSource Held, StrongBox<bool> ReachedNext, Task Tracking) : IAsyncDisposable
     {
         public bool Closed => Connection.Aborted;
+
+        /// <summary>The connection went on to Kestrel's next step.</summary>
+        public bool Reached => ReachedNext.Value;
 
         public async ValueTask DisposeAsync()
         {

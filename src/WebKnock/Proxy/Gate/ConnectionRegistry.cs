@@ -7,14 +7,16 @@ namespace WebKnock.Proxy.Gate;
 
 /// <summary>
 /// Kestrel's open connections by remote address, so that a closed window also ends the gateway's own
-/// connections from that address (an established connection must not outlive its window).
+/// connections from that address (an established connection must not outlive its window), and so that one
+/// address cannot hold more than its share of Kestrel's connections (<see cref="Limit"/>).
 /// </summary>
-internal sealed class ConnectionRegistry
+internal sealed partial class ConnectionRegistry
 {
     /// <summary>The connection whose request is being handled in this flow (set by the gate for every request).</summary>
     private static readonly AsyncLocal<string?> Current = new();
 
-    private readonly ConcurrentDictionary<IPAddress, ConcurrentDictionary<string, ConnectionContext>> _byAddress = new();
+    private readonly ConcurrentDictionary<IPAddress, Entry> _byAddress = new();
+    private ConnectionLimit _limit = ConnectionLimit.None;
 
     /// <summary>
     /// Marks the connection that carries the request handled in this flow. A window closed by that request (a
@@ -23,7 +25,18 @@ internal sealed class ConnectionRegistry
     /// </summary>
     public static void HandlingRequestOn(string connectionId) => Current.Value = connectionId;
 
-    public int Count => _byAddress.Values.Sum(c => c.Count);
+    /// <summary>Open connections, all addresses together.</summary>
+    public int Count => _byAddress.Values.Sum(e => e.Connections.Count);
+
+    /// <summary>Addresses with at least one open connection (an address's entry goes with its last connection).</summary>
+    public int AddressCount => _byAddress.Count;
+
+    /// <summary>The per-address limit in force; set once at start, before Kestrel accepts connections.</summary>
+    public ConnectionLimit Limit
+    {
+        get => _limit;
+        set => _limit = value;
+    }
 
     public async Task TrackAsync(ConnectionContext connection, ConnectionDelegate next)
     {
@@ -34,29 +47,90 @@ internal sealed class ConnectionRegistry
         }
 
         var address = NetworkList.Normalize(remote.Address);
-        var set = _byAddress.GetOrAdd(address, _ => new());
-        set[connection.ConnectionId] = connection;
+        var limit = _limit;
+        var max = limit.Max > 0 && !limit.Exempt.Contains(address) ? limit.Max : int.MaxValue;
+        var (entry, first) = Enter(address, connection, max);
+        if (entry is null)
+        {
+            // Before TLS: the refused connection costs no handshake.
+            limit.Refused?.Invoke(address, first);
+            connection.Abort(new ConnectionAbortedException($"more than {max} connections from {address}"));
+            return;
+        }
+
         try
         {
             await next(connection);
         }
         finally
         {
-            set.TryRemove(connection.ConnectionId, out _);
+            Leave(address, entry, connection.ConnectionId);
+        }
+    }
+
+    /// <summary>
+    /// Registers the connection unless its address is at <paramref name="max"/>: its entry, or null and whether this is
+    /// the first refusal since the address last had room.
+    /// </summary>
+    private (Entry? Entry, bool FirstRefusal) Enter(IPAddress address, ConnectionContext connection, int max)
+    {
+        while (true)
+        {
+            var entry = _byAddress.GetOrAdd(address, _ => new Entry());
+            lock (entry)
+            {
+                if (entry.Removed)
+                {
+                    continue; // emptied and dropped meanwhile: take the address's new entry
+                }
+
+                if (entry.Connections.Count >= max)
+                {
+                    var first = !entry.LimitTold;
+                    entry.LimitTold = true;
+                    return (null, first);
+                }
+
+                entry.Connections[connection.ConnectionId] = connection;
+                return (entry, false);
+            }
+        }
+    }
+
+    private void Leave(IPAddress address, Entry entry, string connectionId)
+    {
+        lock (entry)
+        {
+            entry.Connections.Remove(connectionId);
+            entry.LimitTold = false;
+            if (entry.Connections.Count == 0)
+            {
+                entry.Removed = true;
+                _byAddress.TryRemove(new KeyValuePair<IPAddress, Entry>(address, entry));
+            }
+        }
+    }
+
+    /// <summary>The connections of an address at this moment.</summary>
+    private ConnectionContext[] Snapshot(IPAddress address)
+    {
+        if (!_byAddress.TryGetValue(NetworkList.Normalize(address), out var entry))
+        {
+            return [];
+        }
+
+        lock (entry)
+        {
+            return [.. entry.Connections.Values];
         }
     }
 
     /// <summary>Aborts every connection from the address but the one handling this flow's request; returns how many.</summary>
     public int AbortAll(IPAddress address, string reason)
     {
-        if (!_byAddress.TryGetValue(NetworkList.Normalize(address), out var set))
-        {
-            return 0;
-        }
-
         var n = 0;
         var current = Current.Value;
-        foreach (var connection in set.Values)
+        foreach (var connection in Snapshot(address))
         {
             if (connection.ConnectionId == current)
             {
@@ -81,4 +155,25 @@ internal sealed class ConnectionRegistry
 
         return n;
     }
+
+    private sealed class Entry
+    {
+        public Dictionary<string, ConnectionContext> Connections { get; } = [];
+
+        /// <summary>A refusal at the limit was reported since the address last had a free place.</summary>
+        public bool LimitTold { get; set; }
+
+        /// <summary>Emptied and taken out of the map: a new connection makes a new entry.</summary>
+        public bool Removed { get; set; }
+    }
+}
+
+/// <summary>
+/// At most <paramref name="Max"/> connections from one address (0: no limit), except from <paramref name="Exempt"/>
+/// (trusted reverse proxies, whose one address stands for many clients). <paramref name="Refused"/> hears every
+/// refusal, with whether it is the first since the address last had room (to log once, count always).
+/// </summary>
+internal sealed record ConnectionLimit(int Max, NetworkList Exempt, Action<IPAddress, bool>? Refused = null)
+{
+    public static readonly ConnectionLimit None = new(0, NetworkList.Empty);
 }
