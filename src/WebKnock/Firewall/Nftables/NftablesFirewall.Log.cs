@@ -8,8 +8,8 @@ internal sealed partial class NftablesFirewall
     [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "nftables table {Table} loaded, {Elements} elements kept")]
     private static partial void LogTableLoaded(ILogger logger, string table, int elements);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "nftables table {Table} restored with {Elements} elements")]
-    private static partial void LogTableRestored(ILogger logger, string table, int elements);
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "nftables table {Table} restored with {Elements} elements ({Blocks} of them blocks the gateway remembered)")]
+    private static partial void LogTableRestored(ILogger logger, string table, int elements, int blocks);
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Debug, Message = "nftables window refresh: {Mode}")]
     private static partial void LogRefreshMode(ILogger logger, string mode);

@@ -17,11 +17,18 @@ internal sealed partial class NftablesFirewall : IFirewall
     private readonly HashSet<string> _services;
 
     private readonly WebKnock.Operations.GatewayMetrics? _metrics;
+    private readonly BlockLedger? _blocks;
 
     public NftablesFirewall(
-        IOptions<WebKnockOptions> options, IOptions<NftablesOptions> nftables, NftWriter writer, ILogger<NftablesFirewall> logger, WebKnock.Operations.GatewayMetrics? metrics = null)
+        IOptions<WebKnockOptions> options,
+        IOptions<NftablesOptions> nftables,
+        NftWriter writer,
+        ILogger<NftablesFirewall> logger,
+        WebKnock.Operations.GatewayMetrics? metrics = null,
+        BlockLedger? blocks = null)
     {
         _metrics = metrics;
+        _blocks = blocks;
         _builder = new RulesetBuilder(options.Value, nftables.Value);
         _services = _builder.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         _writer = writer;
@@ -44,7 +51,10 @@ internal sealed partial class NftablesFirewall : IFirewall
         LogRefreshMode(_logger, refreshByAdd ? "add (the kernel replaces the timeout)" : "add, delete, add (portable)");
     }
 
-    /// <summary>Loads the table again, keeping what is left of it and putting <paramref name="windows"/> and <paramref name="networks"/> back.</summary>
+    /// <summary>
+    /// Loads the table again, keeping what is left of it and putting <paramref name="windows"/>, <paramref name="networks"/>
+    /// and the blocks of the <see cref="BlockLedger"/> back.
+    /// </summary>
     public async Task RestoreAsync(
         IEnumerable<(string Service, IPAddress Address, TimeSpan Remaining)> windows,
         CancellationToken cancellationToken,
@@ -58,6 +68,9 @@ internal sealed partial class NftablesFirewall : IFirewall
                 kept.Add(new NftSetElement(AllowSet(service, address), NftAddress.Canonical(address), remaining));
             }
         }
+
+        var blocks = _blocks?.Current() ?? [];
+        kept.AddRange(blocks);
 
         // One element per set and address: the longest remaining time wins.
         var merged = kept.GroupBy(e => (e.Set, e.Address))
@@ -76,7 +89,7 @@ internal sealed partial class NftablesFirewall : IFirewall
             .Select(g => g.OrderByDescending(e => e.Remaining ?? TimeSpan.MaxValue).First())
             .ToList();
         await _writer.RunAsync(_builder.BuildLoad(merged, mergedNetworks), cancellationToken: cancellationToken).ConfigureAwait(false);
-        LogTableRestored(_logger, Table, merged.Count + mergedNetworks.Count);
+        LogTableRestored(_logger, Table, merged.Count + mergedNetworks.Count, blocks.Count);
     }
 
     /// <summary>Whether the table (its input chain) is loaded in the kernel.</summary>
@@ -154,12 +167,14 @@ internal sealed partial class NftablesFirewall : IFirewall
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
         LogBlock(_logger, address, duration);
         _metrics?.AdministratorBlock();
+        _blocks?.Add(NftNames.Blocked, address, duration);
         return Refresh(NftNames.Blocked + NftAddress.FamilySuffix(address), address, duration, cancellationToken);
     }
 
     public Task UnblockAsync(IPAddress address, CancellationToken cancellationToken)
     {
         LogUnblock(_logger, address);
+        _blocks?.Remove(NftNames.Blocked, address);
         return Remove(NftNames.Blocked + NftAddress.FamilySuffix(address), address, cancellationToken);
     }
 

@@ -13,7 +13,8 @@ internal static class NftablesServiceCollectionExtensions
     /// WebKnock's table when something flushed it. They run only when <c>WebKnock:Firewall:Backend</c> is
     /// <c>Nftables</c>. Options: <c>WebKnock:Firewall:Nftables</c>, validated at start. The watchdog puts back the
     /// windows of a <c>Func&lt;IEnumerable&lt;(string Service, IPAddress Address, TimeSpan Remaining)&gt;&gt;</c>
-    /// if one is registered.
+    /// if one is registered, and the blocks of the <c>BlockLedger</c> (scan blocks and knock bans reported by NFLOG,
+    /// blocks asked of the firewall).
     /// </summary>
     public static IServiceCollection AddNftablesFirewall(this IServiceCollection services)
     {
@@ -23,6 +24,8 @@ internal static class NftablesServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NftablesOptions>, NftablesOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NftWriter>();
+        services.TryAddSingleton<BlockLedger>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<WebKnock.Knocking.IKnockEventHandler, BlockLedger>(sp => sp.GetRequiredService<BlockLedger>()));
         services.TryAddSingleton<NftablesFirewall>();
         services.TryAddSingleton(new NftablesFirewallFactory(sp => sp.GetRequiredService<NftablesFirewall>()));
         services.TryAddSingleton<NflogKnockSource>();

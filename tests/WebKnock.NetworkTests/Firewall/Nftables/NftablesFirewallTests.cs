@@ -124,12 +124,13 @@ public sealed class NftablesFirewallTests(ITestOutputHelper output)
     }
 
     [NetworkFact]
-    public async Task Watchdog_restores_a_flushed_table_with_the_known_windows_within_5_seconds()
+    public async Task Watchdog_restores_a_flushed_table_with_the_known_windows_and_blocks_within_5_seconds()
     {
         await using var scenario = await FirewallScenario.StartAsync(reader: false);
         var agent = scenario.Agent;
         await agent.SendAsync($"open webmail {A4} 300");
         await agent.SendAsync($"known webmail {A4} 300");
+        await agent.SendAsync($"block {A6} 600");
         await agent.SendAsync("watchdog");
 
         await scenario.Server.ExecAsync("nft", "flush", "ruleset");
@@ -142,6 +143,7 @@ public sealed class NftablesFirewallTests(ITestOutputHelper output)
 
         output.WriteLine($"restored after {watch.ElapsedMilliseconds} ms");
         Assert.InRange((await scenario.ListAsync("list webmail"))[A4]!.Value, 290, 300);
+        Assert.InRange((await scenario.ListAsync("blocked"))[A6]!.Value, 590, 600); // the administrator's block came back too
         Assert.Equal("1", await agent.SendAsync("restores"));
     }
 }
