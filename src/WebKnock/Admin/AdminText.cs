@@ -25,13 +25,14 @@ public static class AdminText
     /// <summary>The deadline as the page script reads it: Unix milliseconds.</summary>
     public static string UnixMilliseconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>How a window opened: knock, extension, manual (an administrator), restored (found in the firewall at start).</summary>
+    /// <summary>How a window opened: knock, extension, manual (an administrator), restored (found in the firewall at start), found in the firewall later (a lost knock report).</summary>
     public static string HowOpened(WindowReason reason) => reason switch
     {
         WindowReason.Knock or WindowReason.Reknock => "knock",
         WindowReason.Extend => "extension",
         WindowReason.Manual or WindowReason.Administrator => "manual",
         WindowReason.Restored => "restored",
+        WindowReason.Reconciled => "found in the firewall",
         _ => reason.ToString().ToLowerInvariant(),
     };
 

@@ -223,6 +223,12 @@ public sealed class FirewallOptions
 
     /// <summary>NFLOG group the kernel rules log knock events to.</summary>
     public int NflogGroup { get; set; } = 7300;
+
+    /// <summary>
+    /// How often the gateway compares its windows with the firewall's allowed addresses and settles what differs twice
+    /// in a row (a knock whose NFLOG report was lost is taken in; an element deleted by hand closes its window).
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class BannerOptions

@@ -214,6 +214,11 @@ internal sealed class WebKnockOptionsValidator : IValidateOptions<WebKnockOption
             errors.Add($"{Root}:Firewall:Backend must be InMemory or Nftables (got \"{firewall.Backend}\").");
         }
 
+        if (firewall.ReconcileInterval < TimeSpan.FromSeconds(1) || firewall.ReconcileInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{Root}:Firewall:ReconcileInterval must be between 00:00:01 and 01:00:00 (got {firewall.ReconcileInterval}).");
+        }
+
         if (string.IsNullOrEmpty(firewall.Table) || !firewall.Table.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
         {
             errors.Add($"{Root}:Firewall:Table must be letters, digits and '_' (got \"{firewall.Table}\").");

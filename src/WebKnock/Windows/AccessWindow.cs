@@ -15,6 +15,9 @@ public enum WindowReason
     LastSessionIdle,
     Administrator,
     Blocked,
+
+    /// <summary>The firewall and the gateway disagreed and the reconciler settled it (a lost knock report, a deleted element).</summary>
+    Reconciled,
 }
 
 /// <summary>A snapshot of one open window: a service opened for one address until a deadline.</summary>

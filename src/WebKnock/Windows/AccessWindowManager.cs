@@ -81,17 +81,20 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
     public async Task<AccessWindow?> ExtendAsync(string service, IPAddress address, CancellationToken cancellationToken) =>
         IsOpen(service, address) ? await SetDeadlineAsync(service, address, WindowReason.Extend, ServiceOptions(service).Window, cancellationToken) : null;
 
-    /// <summary>Restores a window found in the firewall at start, with its real remaining time; never extends it.</summary>
-    public void Restore(string service, IPAddress address, TimeSpan remaining)
+    /// <summary>
+    /// Takes in a window found in the firewall (at start: <see cref="WindowReason.Restored"/>; later, by the reconciler:
+    /// <see cref="WindowReason.Reconciled"/>) with its real remaining time; never extends it.
+    /// </summary>
+    public void Restore(string service, IPAddress address, TimeSpan remaining, WindowReason reason = WindowReason.Restored)
     {
         var now = _time.GetUtcNow();
-        var window = new AccessWindow(service, NetworkList.Normalize(address), now, now + remaining, WindowReason.Restored);
+        var window = new AccessWindow(service, NetworkList.Normalize(address), now, now + remaining, reason);
         lock (_lock)
         {
             Replace(window);
         }
 
-        OpenedLog(_logger, service, window.Address, window.ExpiresAt, WindowReason.Restored);
+        OpenedLog(_logger, service, window.Address, window.ExpiresAt, reason);
         Opened?.Invoke(window);
     }
 

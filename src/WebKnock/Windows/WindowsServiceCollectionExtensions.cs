@@ -5,12 +5,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 internal static class WindowsServiceCollectionExtensions
 {
-    /// <summary>The access windows, fed by completed knocks, restored from the firewall at start.</summary>
+    /// <summary>The access windows, fed by completed knocks, restored from the firewall at start, reconciled with it after.</summary>
     public static IServiceCollection AddAccessWindows(this IServiceCollection services)
     {
         services.TryAddSingleton<AccessWindowManager>();
         services.AddSingleton<IKnockEventHandler>(sp => sp.GetRequiredService<AccessWindowManager>());
         services.AddHostedService<WindowStartup>();
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<WindowReconciler>(sp).Listen());
+        services.AddHostedService(sp => sp.GetRequiredService<WindowReconciler>());
 
         // What the nftables watchdog puts back when the table was flushed: the windows with their time left.
         services.TryAddSingleton<Func<IEnumerable<(string Service, System.Net.IPAddress Address, TimeSpan Remaining)>>>(sp => () =>
