@@ -289,6 +289,8 @@ fi
 
 # ---------------------------------------------------------------- slow clients
 slow_lines=()
+# refused_connections: the gateway's webknock_connections_refused_total (its /metrics answers loopback).
+refused_connections() { curl -sk --max-time 5 "https://127.0.0.1:$gateway_port/metrics" | awk '$1 == "webknock_connections_refused_total" { print $2 }'; }
 slow_result() { sed -n 's/^RESULT //p' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 if [[ " $phases " == *" slow "* ]]; then
   for who in gateway nginx; do
@@ -299,8 +301,10 @@ if [[ " $phases " == *" slow "* ]]; then
     ( while true; do echo "$(rss_of "$who")" >>"$logs/rss-slow-$who.txt"; sleep 1; done ) &
     sampler=$!
     pids+=($sampler)
+    refused_before=$(refused_connections)
     timeout $((slow_baseline + slow_seconds + 120)) dotnet "$slow_dll" "$(url_of "$who")" --connections "$slow_connections" --seconds "$slow_seconds" \
       --interval "$slow_interval" --baseline "$slow_baseline" --rate "$slow_rate" >"$out" 2>&1 || true
+    refused_after=$(refused_connections)
     kill "$sampler" 2>/dev/null || true
     peak_kib=$(sort -n "$logs/rss-slow-$who.txt" | tail -n 1)
     after_kib=$(rss_of "$who")
@@ -316,6 +320,10 @@ if [[ " $phases " == *" slow "* ]]; then
       "$(slow_result "$out" conn_opened)" "$(slow_result "$out" conn_closed)" "$(slow_result "$out" close_min)" "$(slow_result "$out" close_median)" \
       "$(slow_result "$out" close_max)" "$(slow_result "$out" still_open)" "$(slow_result "$out" oldest_open)")")
     slow_lines+=("$(printf '%-8s %s' "$who" "$mem")")
+    if [ "$who" = gateway ]; then
+      if [ -n "$refused_before" ] && [ -n "$refused_after" ]; then refused="$((refused_after - refused_before))"; else refused="unknown (no answer from /metrics)"; fi
+      slow_lines+=("$(printf '%-8s connections refused at WebKnock:Network:MaxConnectionsPerAddress during the run: %s (/metrics)' "$who" "$refused")")
+    fi
     if [ "$who" = gateway ]; then
       [ "$(slow_result "$out" slow_ok)" = "$(slow_result "$out" slow_n)" ] || failures+=("normal requests to the gateway failed during the slow clients (see $out)")
       oldest=$(slow_result "$out" oldest_open)

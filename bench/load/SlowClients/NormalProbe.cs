@@ -64,8 +64,10 @@ public static class NormalProbe
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, limit.Token);
             results.Add(new ProbeRequest(started, clock.Elapsed - started, (int)response.StatusCode, null));
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or System.Net.Sockets.SocketException)
         {
+            // A socket error can escape HttpClient itself: a connection closed by the server as soon as it was accepted
+            // (the gateway's per-address limit) fails asking for the remote end point.
             var error = e is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0.#} s" : e.GetBaseException().Message;
             results.Add(new ProbeRequest(started, clock.Elapsed - started, 0, error));
         }

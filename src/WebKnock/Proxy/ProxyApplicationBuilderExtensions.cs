@@ -26,10 +26,10 @@ internal static partial class ProxyApplicationBuilderExtensions
         var network = app.Services.GetRequiredService<IOptions<WebKnockOptions>>().Value.Network;
         var metrics = app.Services.GetService<WebKnock.Operations.GatewayMetrics>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("WebKnock.Proxy.Gate.ConnectionLimit");
-        connections.Limit = new ConnectionLimit(network.MaxConnectionsPerAddress, NetworkList.Parse(network.TrustedProxies), (address, first) =>
+        connections.Limit = new ConnectionLimit(network.MaxConnectionsPerAddress, NetworkList.Parse(network.TrustedProxies), (address, tell) =>
         {
             metrics?.ConnectionRefused();
-            if (first)
+            if (tell)
             {
                 ConnectionsRefused(logger, address, network.MaxConnectionsPerAddress);
             }
@@ -74,6 +74,6 @@ internal static partial class ProxyApplicationBuilderExtensions
     }
 
     [LoggerMessage(4010, LogLevel.Warning, "Refusing new connections from {Address}: it has {Max} open (WebKnock:Network:MaxConnectionsPerAddress); "
-        + "told once until one of them ends, each refusal counted in webknock_connections_refused_total")]
+        + "told at most once a minute while it stays there, each refusal counted in webknock_connections_refused_total")]
     private static partial void ConnectionsRefused(ILogger logger, System.Net.IPAddress address, int max);
 }

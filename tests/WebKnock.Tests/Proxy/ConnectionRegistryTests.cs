@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Time.Testing;
 using WebKnock.Configuration;
 using WebKnock.Proxy.Gate;
 
@@ -72,8 +73,9 @@ public sealed class ConnectionRegistryTests
     [Fact]
     public async Task An_address_at_the_limit_gets_no_more_connections_until_one_ends()
     {
-        var refusals = new List<(IPAddress Address, bool First)>();
-        var registry = new ConnectionRegistry { Limit = new ConnectionLimit(2, NetworkList.Empty, (a, first) => refusals.Add((a, first))) };
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+        var refusals = new List<(IPAddress Address, bool Tell)>();
+        var registry = new ConnectionRegistry(time) { Limit = new ConnectionLimit(2, NetworkList.Empty, (a, tell) => refusals.Add((a, tell))) };
         await using var first = Track(registry, "c1", A);
         var second = Track(registry, "c2", A);
 
@@ -91,14 +93,18 @@ public sealed class ConnectionRegistryTests
         Assert.Equal([(A, true), (A, false)], refusals); // told once, counted each time
         Assert.Equal(3, registry.Count);
 
-        // One ends: the address has room again, and a later refusal is told again.
+        // One ends: the address has room again. Refused again at once: counted, not told (churn at the limit must not
+        // flood the log); a minute later, told again.
         await second.DisposeAsync();
         await using var fifth = Track(registry, "c6", A);
         Assert.False(fifth.Closed);
         Assert.True(fifth.Reached);
-        var sixth = Track(registry, "c7", A);
-        Assert.True(sixth.Closed);
+        Assert.True(Track(registry, "c7", A).Closed);
+        Assert.Equal((A, false), refusals[^1]);
+        time.Advance(ConnectionRegistry.TellEvery);
+        Assert.True(Track(registry, "c8", A).Closed);
         Assert.Equal((A, true), refusals[^1]);
+        Assert.Equal(4, refusals.Count);
     }
 
     [Fact]

@@ -10,8 +10,13 @@ namespace WebKnock.Proxy.Gate;
 /// connections from that address (an established connection must not outlive its window), and so that one
 /// address cannot hold more than its share of Kestrel's connections (<see cref="Limit"/>).
 /// </summary>
-internal sealed partial class ConnectionRegistry
+internal sealed partial class ConnectionRegistry(TimeProvider? time = null)
 {
+    /// <summary>An address kept at its limit is told of at most this often (each refusal is still counted).</summary>
+    public static readonly TimeSpan TellEvery = TimeSpan.FromMinutes(1);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     /// <summary>The connection whose request is being handled in this flow (set by the gate for every request).</summary>
     private static readonly AsyncLocal<string?> Current = new();
 
@@ -49,11 +54,11 @@ internal sealed partial class ConnectionRegistry
         var address = NetworkList.Normalize(remote.Address);
         var limit = _limit;
         var max = limit.Max > 0 && !limit.Exempt.Contains(address) ? limit.Max : int.MaxValue;
-        var (entry, first) = Enter(address, connection, max);
+        var (entry, tell) = Enter(address, connection, max);
         if (entry is null)
         {
             // Before TLS: the refused connection costs no handshake.
-            limit.Refused?.Invoke(address, first);
+            limit.Refused?.Invoke(address, tell);
             connection.Abort(new ConnectionAbortedException($"more than {max} connections from {address}"));
             return;
         }
@@ -69,10 +74,10 @@ internal sealed partial class ConnectionRegistry
     }
 
     /// <summary>
-    /// Registers the connection unless its address is at <paramref name="max"/>: its entry, or null and whether this is
-    /// the first refusal since the address last had room.
+    /// Registers the connection unless its address is at <paramref name="max"/>: its entry, or null and whether this
+    /// refusal is to be told (the address's first, or its first for <see cref="TellEvery"/>).
     /// </summary>
-    private (Entry? Entry, bool FirstRefusal) Enter(IPAddress address, ConnectionContext connection, int max)
+    private (Entry? Entry, bool Tell) Enter(IPAddress address, ConnectionContext connection, int max)
     {
         while (true)
         {
@@ -86,9 +91,14 @@ internal sealed partial class ConnectionRegistry
 
                 if (entry.Connections.Count >= max)
                 {
-                    var first = !entry.LimitTold;
-                    entry.LimitTold = true;
-                    return (null, first);
+                    var now = _time.GetUtcNow();
+                    var tell = entry.ToldAt is not { } told || now - told >= TellEvery;
+                    if (tell)
+                    {
+                        entry.ToldAt = now;
+                    }
+
+                    return (null, tell);
                 }
 
                 entry.Connections[connection.ConnectionId] = connection;
@@ -102,7 +112,6 @@ internal sealed partial class ConnectionRegistry
         lock (entry)
         {
             entry.Connections.Remove(connectionId);
-            entry.LimitTold = false;
             if (entry.Connections.Count == 0)
             {
                 entry.Removed = true;
@@ -160,8 +169,8 @@ internal sealed partial class ConnectionRegistry
     {
         public Dictionary<string, ConnectionContext> Connections { get; } = [];
 
-        /// <summary>A refusal at the limit was reported since the address last had a free place.</summary>
-        public bool LimitTold { get; set; }
+        /// <summary>When a refusal at the limit was last told (null: never since the address's first connection).</summary>
+        public DateTimeOffset? ToldAt { get; set; }
 
         /// <summary>Emptied and taken out of the map: a new connection makes a new entry.</summary>
         public bool Removed { get; set; }
@@ -171,7 +180,8 @@ internal sealed partial class ConnectionRegistry
 /// <summary>
 /// At most <paramref name="Max"/> connections from one address (0: no limit), except from <paramref name="Exempt"/>
 /// (trusted reverse proxies, whose one address stands for many clients). <paramref name="Refused"/> hears every
-/// refusal, with whether it is the first since the address last had room (to log once, count always).
+/// refusal, with whether to tell it (the address's first, then at most one per <see cref="ConnectionRegistry.TellEvery"/>):
+/// log those, count them all.
 /// </summary>
 internal sealed record ConnectionLimit(int Max, NetworkList Exempt, Action<IPAddress, bool>? Refused = null)
 {
