@@ -30,14 +30,14 @@ public sealed class BrowserEndToEndTests(ITestOutputHelper output)
     public async Task SquirrelMail_knock_page_login_banner_countdown_extend_attachments_and_sign_out_in_a_real_browser()
     {
         await using var gw = await GatewayScenario.StartAsync(output, clients: 1, BrowserScenarios.DaySettings);
-        await new BrowserScenarios(gw, new SquirrelMailUi(), output).DayAsync();
+        await new BrowserScenarios(gw, new SquirrelMailUi(output), output).DayAsync();
     }
 
     [BrowserFact]
     public async Task SquirrelMail_two_browser_contexts_behind_one_address_the_first_sign_out_keeps_the_second_working()
     {
         await using var gw = await GatewayScenario.StartAsync(output, clients: 1);
-        await new BrowserScenarios(gw, new SquirrelMailUi(), output).SharedAddressAsync();
+        await new BrowserScenarios(gw, new SquirrelMailUi(output), output).SharedAddressAsync();
     }
 
     /// <summary>
@@ -49,6 +49,6 @@ public sealed class BrowserEndToEndTests(ITestOutputHelper output)
     public async Task After_a_sign_out_the_browser_knocks_retransmitted_SYNs_do_not_open_the_window_again()
     {
         await using var gw = await GatewayScenario.StartAsync(output, clients: 1);
-        await new BrowserScenarios(gw, new SquirrelMailUi(), output).SignOutSoonAfterABrowserKnockAsync();
+        await new BrowserScenarios(gw, new SquirrelMailUi(output), output).SignOutSoonAfterABrowserKnockAsync();
     }
 }

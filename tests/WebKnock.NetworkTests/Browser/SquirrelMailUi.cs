@@ -8,7 +8,8 @@ namespace WebKnock.NetworkTests.Browser;
 /// The SquirrelMail fixture (tests/SquirrelMailFixture) as SquirrelMail 1.4 shows itself: a frameset whose right
 /// frame holds the pages (and the banner), message 2 with report.html and data.bin.
 /// </summary>
-public sealed class SquirrelMailUi : IWebmailUi
+/// <param name="output">Where to report what the UI had to do twice (the test's output).</param>
+public sealed class SquirrelMailUi(Xunit.Abstractions.ITestOutputHelper? output = null) : IWebmailUi
 {
     private const string Base = "/squirrelmail/src/";
     private static readonly LocatorWaitForOptions Visible = new() { Timeout = 20_000 };
@@ -50,8 +51,26 @@ public sealed class SquirrelMailUi : IWebmailUi
         // "View" shows the attachment inline, with its own type, in the right frame.
         var right = await RightFrameAsync(page);
         var message = right.Url;
-        await right.Locator("tr", new() { HasText = "report.html" }).GetByRole(AriaRole.Link, new() { Name = "View", Exact = true }).ClickAsync();
-        await right.WaitForURLAsync(url => url.Contains("download.php", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        var view = right.Locator("tr", new() { HasText = "report.html" }).GetByRole(AriaRole.Link, new() { Name = "View", Exact = true });
+        await view.ClickAsync();
+        try
+        {
+            await right.WaitForURLAsync(url => url.Contains("download.php", StringComparison.Ordinal), new() { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            // Seen once in about ten runs: the click was delivered and the frame did not navigate (no request reached
+            // the gateway's log). Reported, with a screenshot, and clicked once more; the checks on what opens stay.
+            output?.WriteLine($"NOTE: the View link's click did not navigate the message frame within 10 s (frame at {right.Url}); clicking it again");
+            if (output is not null)
+            {
+                await Screenshots.SaveAsync(page, "squirrelmail-view-click-missed", output);
+            }
+
+            await view.ClickAsync();
+            await right.WaitForURLAsync(url => url.Contains("download.php", StringComparison.Ordinal), new() { Timeout = 20_000 });
+        }
+
         await right.Locator("h1").WaitForAsync(Visible);
         return new AttachmentView(page.Frames, async () =>
         {
