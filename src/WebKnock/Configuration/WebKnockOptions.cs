@@ -162,6 +162,24 @@ public sealed class WebmailSessionOptions
 
     /// <summary>Most webmail sessions tracked per address (a bound against abuse).</summary>
     public int MaxSessionsPerAddress { get; set; } = 256;
+
+    /// <summary>What too many failed webmail logins from one address bring (fail2ban's jail, with the real address).</summary>
+    public FailedLoginOptions FailedLogins { get; set; } = new();
+}
+
+public sealed class FailedLoginOptions
+{
+    /// <summary>
+    /// This many failed logins from one address within <see cref="FindTime"/> close its windows and block it
+    /// (0: never). Default 10: fail2ban's 5 doubled, since colleagues behind one NAT address share the count.
+    /// </summary>
+    public int MaxFailures { get; set; } = 10;
+
+    /// <summary>The span in which <see cref="MaxFailures"/> failures count (fail2ban's findtime).</summary>
+    public TimeSpan FindTime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long the address is then blocked from everything WebKnock guards (fail2ban's bantime).</summary>
+    public TimeSpan BlockTime { get; set; } = TimeSpan.FromMinutes(30);
 }
 
 public enum LastSessionIdlePolicy

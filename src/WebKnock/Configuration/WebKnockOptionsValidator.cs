@@ -177,6 +177,17 @@ internal sealed class WebKnockOptionsValidator : IValidateOptions<WebKnockOption
         {
             errors.Add($"{Root}:Sessions:MaxSessionsPerAddress must be at least 1 (got {sessions.MaxSessionsPerAddress}).");
         }
+
+        var failed = sessions.FailedLogins;
+        if (failed.MaxFailures < 0)
+        {
+            errors.Add($"{Root}:Sessions:FailedLogins:MaxFailures must be 0 (never block) or more (got {failed.MaxFailures}).");
+        }
+        else if (failed.MaxFailures > 0 && (failed.FindTime < TimeSpan.FromSeconds(1) || failed.BlockTime < TimeSpan.FromSeconds(1)))
+        {
+            errors.Add($"{Root}:Sessions:FailedLogins:FindTime and {Root}:Sessions:FailedLogins:BlockTime must be at least one second "
+                + $"(got {failed.FindTime} and {failed.BlockTime}).");
+        }
     }
 
     private static void ValidateNetworks(NetworkOptions network, List<string> errors)

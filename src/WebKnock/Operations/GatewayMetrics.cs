@@ -28,7 +28,7 @@ internal sealed class GatewayMetrics
         _knocks = registry.Counter("webknock_knocks_total", "Knock sequences by outcome: completed, failed (wrong order or too slow), flood (the source was banned at the knock ports).", "service", "outcome");
         _dropped = registry.Counter("webknock_dropped_attempts_total", "Connection attempts to a protected port without an open window (as logged, rate-limited).", "service");
         _logins = registry.Counter("webknock_logins_total", "Logins by outcome: webmail as the gateway saw them, SSH from the sshd log.", "service", "outcome");
-        _blocks = registry.Counter("webknock_blocks_total", "Blocks and bans: scan (closed ports scanned), knock_flood (knock ports flooded), administrator.", "kind");
+        _blocks = registry.Counter("webknock_blocks_total", "Blocks and bans: scan (closed ports scanned), knock_flood (knock ports flooded), failed_logins (too many failed webmail logins), administrator.", "kind");
         var proxied = registry.Counter("webknock_proxied_requests_total", "Requests forwarded to the webmail, by the class of the status answered.", "class");
         _proxied = [.. ClassNames.Select(c => proxied.WithLabels(c))];
         _gateRefusals = registry.Counter("webknock_gate_refusals_total", "Requests the gate refused: no open window, not always allowed, no exemption for the path.").WithLabels();
@@ -47,7 +47,7 @@ internal sealed class GatewayMetrics
             _logins.WithLabels(service, "failed");
         }
 
-        foreach (var kind in new[] { "scan", "knock_flood", "administrator" })
+        foreach (var kind in new[] { "scan", "knock_flood", "failed_logins", "administrator" })
         {
             _blocks.WithLabels(kind);
         }
@@ -82,8 +82,11 @@ internal sealed class GatewayMetrics
 
     public void Login(string service, bool succeeded) => _logins.WithLabels(service, succeeded ? "succeeded" : "failed").Increment();
 
-    /// <summary>An address blocked through the firewall (only administrators block: scans and floods are the kernel's).</summary>
+    /// <summary>An address blocked by an administrator (the caller counts it: the firewall does not know who blocks).</summary>
     public void AdministratorBlock() => _blocks.WithLabels("administrator").Increment();
+
+    /// <summary>An address blocked for too many failed webmail logins.</summary>
+    public void FailedLoginBlock() => _blocks.WithLabels("failed_logins").Increment();
 
     public void Proxied(int statusCode)
     {

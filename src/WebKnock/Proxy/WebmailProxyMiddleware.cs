@@ -18,7 +18,8 @@ internal sealed class WebmailProxyMiddleware(
     AccessWindowManager windows,
     BannerRenderer banner,
     TimeProvider time,
-    WebKnock.Operations.GatewayMetrics? metrics = null)
+    WebKnock.Operations.GatewayMetrics? metrics = null,
+    FailedLoginGuard? failedLogins = null)
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -67,6 +68,13 @@ internal sealed class WebmailProxyMiddleware(
                 break;
             case WebmailOutcomeKind.LoginFailed:
                 sessions.LoginFailed(address, outcome.UserName);
+                if (failedLogins is not null)
+                {
+                    // At the limit this closes the address's windows; this request's connection is spared, so the
+                    // answer (the webmail's "wrong password" page) still arrives.
+                    await failedLogins.FailedAsync(address, CancellationToken.None);
+                }
+
                 break;
             case WebmailOutcomeKind.SignedOut:
                 if (sessions.SignedOut(outcome.SessionId!))

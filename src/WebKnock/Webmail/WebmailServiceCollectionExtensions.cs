@@ -16,6 +16,7 @@ internal static class WebmailServiceCollectionExtensions
         });
         services.TryAddSingleton<SessionTracker>();
         services.TryAddSingleton<WebmailSessions>();
+        services.TryAddSingleton<FailedLoginGuard>();
         services.AddHostedService<SessionSweeper>();
         return services;
     }

@@ -9,7 +9,7 @@ namespace WebKnock.Firewall.InMemory;
 /// the injected clock exactly as the kernel times its set elements. It enforces nothing outside this
 /// process; the gate is what refuses requests.
 /// </summary>
-internal sealed class InMemoryFirewall(TimeProvider time, WebKnock.Operations.GatewayMetrics? metrics = null) : IFirewall
+internal sealed class InMemoryFirewall(TimeProvider time) : IFirewall
 {
     private readonly ConcurrentDictionary<(string Service, IPAddress Address), DateTimeOffset> _allowed = new();
     private readonly ConcurrentDictionary<IPAddress, DateTimeOffset> _blocked = new();
@@ -104,7 +104,6 @@ internal sealed class InMemoryFirewall(TimeProvider time, WebKnock.Operations.Ga
     public Task BlockAsync(IPAddress address, TimeSpan duration, CancellationToken cancellationToken)
     {
         _blocked[NetworkList.Normalize(address)] = time.GetUtcNow() + duration;
-        metrics?.AdministratorBlock();
         return Task.CompletedTask;
     }
 

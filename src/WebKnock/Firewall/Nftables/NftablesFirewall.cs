@@ -16,7 +16,6 @@ internal sealed partial class NftablesFirewall : IFirewall
     private readonly ILogger<NftablesFirewall> _logger;
     private readonly HashSet<string> _services;
 
-    private readonly WebKnock.Operations.GatewayMetrics? _metrics;
     private readonly BlockLedger? _blocks;
 
     public NftablesFirewall(
@@ -24,10 +23,8 @@ internal sealed partial class NftablesFirewall : IFirewall
         IOptions<NftablesOptions> nftables,
         NftWriter writer,
         ILogger<NftablesFirewall> logger,
-        WebKnock.Operations.GatewayMetrics? metrics = null,
         BlockLedger? blocks = null)
     {
-        _metrics = metrics;
         _blocks = blocks;
         _builder = new RulesetBuilder(options.Value, nftables.Value);
         _services = _builder.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
@@ -166,7 +163,6 @@ internal sealed partial class NftablesFirewall : IFirewall
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
         LogBlock(_logger, address, duration);
-        _metrics?.AdministratorBlock();
         _blocks?.Add(NftNames.Blocked, address, duration);
         return Refresh(NftNames.Blocked + NftAddress.FamilySuffix(address), address, duration, cancellationToken);
     }
