@@ -59,8 +59,8 @@ public sealed class SquirrelMailUi(Xunit.Abstractions.ITestOutputHelper? output 
         }
         catch (TimeoutException)
         {
-            // Seen once in about ten runs: the click was delivered and the frame did not navigate (no request reached
-            // the gateway's log). Reported, with a screenshot, and clicked once more; the checks on what opens stay.
+            // Seen once in about ten runs: the click was delivered and the frame did not navigate (the gateway logged
+            // nothing unusual). Reported, with a screenshot, and clicked once more; the checks on what opens stay.
             output?.WriteLine($"NOTE: the View link's click did not navigate the message frame within 10 s (frame at {right.Url}); clicking it again");
             if (output is not null)
             {
