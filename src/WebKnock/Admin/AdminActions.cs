@@ -38,7 +38,7 @@ internal sealed partial class AdminActions(
     private readonly WebKnockOptions _options = webknock.Value;
 
     /// <summary>The services a window can be opened for: the webmail, and SSH when it is guarded.</summary>
-    public IReadOnlyList<string> Services => _options.Ssh is null ? [ServiceNames.Webmail] : [ServiceNames.Webmail, ServiceNames.Ssh];
+    public IReadOnlyList<string> Services => _options.GuardedServices();
 
     /// <summary>The longest window an administrator may open for the service.</summary>
     public TimeSpan MaxWindow(string service) => ServiceOptions(service).MaxWindow;
@@ -174,12 +174,7 @@ internal sealed partial class AdminActions(
             return refusal;
         }
 
-        foreach (var service in Services)
-        {
-            await windows.CloseAsync(service, address, WindowReason.Blocked, cancellationToken);
-        }
-
-        await firewall.BlockAsync(address, length, cancellationToken);
+        await windows.BlockAsync(address, length, cancellationToken);
         metrics?.AdministratorBlock();
         var now = time.GetUtcNow();
         recorder.Record(GatewayEvents.Blocked(true, address, now, detail: $"administrator {administrator}, {Minutes(length)}"));

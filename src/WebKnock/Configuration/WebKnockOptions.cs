@@ -19,6 +19,9 @@ public sealed class WebKnockOptions
     /// </summary>
     public SshOptions? Ssh { get; set; }
 
+    /// <summary>The services guarded: the webmail, and SSH when it is configured.</summary>
+    public string[] GuardedServices() => Ssh is null ? [WebKnock.Knocking.ServiceNames.Webmail] : [WebKnock.Knocking.ServiceNames.Webmail, WebKnock.Knocking.ServiceNames.Ssh];
+
     public UpstreamOptions Upstream { get; set; } = new();
 
     public WebmailSessionOptions Sessions { get; set; } = new();

@@ -34,7 +34,7 @@ internal sealed class GatewayMetrics
         _gateRefusals = registry.Counter("webknock_gate_refusals_total", "Requests the gate refused: no open window, not always allowed, no exemption for the path.").WithLabels();
         _connectionsRefused = registry.Counter("webknock_connections_refused_total", "Connections closed before TLS because their address already had WebKnock:Network:MaxConnectionsPerAddress open.").WithLabels();
 
-        var services = options.Value.Ssh is null ? new[] { ServiceNames.Webmail } : [ServiceNames.Webmail, ServiceNames.Ssh];
+        var services = options.Value.GuardedServices();
         foreach (var service in services)
         {
             foreach (var outcome in new[] { "completed", "failed", "flood" })

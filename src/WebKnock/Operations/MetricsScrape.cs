@@ -30,7 +30,7 @@ internal sealed class MetricsScrape(GatewayMetrics metrics, IServiceProvider ser
     private static bool Observe(MetricsRegistry registry, IServiceProvider services, WebKnockOptions options, TimeProvider time)
     {
         var windows = services.GetRequiredService<AccessWindowManager>();
-        var serviceNames = options.Ssh is null ? new[] { ServiceNames.Webmail } : [ServiceNames.Webmail, ServiceNames.Ssh];
+        var serviceNames = options.GuardedServices();
         registry.Observe("webknock_windows_open", "Windows open now, per service: kind address (one address, from a knock or an administrator) or network (a whole network, from an administrator).",
             MetricsRegistry.MetricType.Gauge, ["service", "kind"], () =>
             {

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using WebKnock.Configuration;
 using WebKnock.Events;
-using WebKnock.Firewall;
 using WebKnock.Knocking;
 using WebKnock.Windows;
 
@@ -16,7 +15,6 @@ namespace WebKnock.Webmail;
 /// </summary>
 internal sealed partial class FailedLoginGuard(
     AccessWindowManager windows,
-    IFirewall firewall,
     IOptions<WebKnockOptions> options,
     TimeProvider time,
     ILogger<FailedLoginGuard> logger,
@@ -28,7 +26,6 @@ internal sealed partial class FailedLoginGuard(
 
     private readonly FailedLoginOptions _options = options.Value.Sessions.FailedLogins;
     private readonly NetworkList _alwaysAllowed = NetworkList.Parse(options.Value.Network.AlwaysAllowed);
-    private readonly string[] _services = options.Value.Ssh is null ? [ServiceNames.Webmail] : [ServiceNames.Webmail, ServiceNames.Ssh];
     private readonly Dictionary<IPAddress, Queue<DateTimeOffset>> _failures = [];
     private readonly Lock _lock = new();
 
@@ -89,12 +86,7 @@ internal sealed partial class FailedLoginGuard(
         }
 
         Blocking(logger, address, count, _options.FindTime, _options.BlockTime);
-        foreach (var service in _services)
-        {
-            await windows.CloseAsync(service, address, WindowReason.Blocked, cancellationToken);
-        }
-
-        await firewall.BlockAsync(address, _options.BlockTime, cancellationToken);
+        await windows.BlockAsync(address, _options.BlockTime, cancellationToken);
         metrics?.FailedLoginBlock();
         recorder?.Record(GatewayEvents.Blocked(true, address, now, ServiceNames.Webmail,
             $"{count} failed logins within {_options.FindTime.TotalMinutes:0.#} min, blocked {_options.BlockTime.TotalMinutes:0.#} min"));

@@ -98,6 +98,20 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
         Opened?.Invoke(window);
     }
 
+    /// <summary>
+    /// Blocks the address in the firewall for <paramref name="length"/> after closing its windows of every guarded
+    /// service (<see cref="WindowReason.Blocked"/>), so its connections are cut too.
+    /// </summary>
+    public async Task BlockAsync(IPAddress address, TimeSpan length, CancellationToken cancellationToken)
+    {
+        foreach (var service in _options.GuardedServices())
+        {
+            await CloseAsync(service, address, WindowReason.Blocked, cancellationToken);
+        }
+
+        await _firewall.BlockAsync(address, length, cancellationToken);
+    }
+
     public async Task<bool> CloseAsync(string service, IPAddress address, WindowReason reason, CancellationToken cancellationToken)
     {
         address = NetworkList.Normalize(address);

@@ -26,7 +26,7 @@ internal sealed partial class WindowReconciler(
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(5);
 
     private readonly TimeSpan _interval = options.Value.Firewall.ReconcileInterval;
-    private readonly string[] _services = options.Value.Ssh is null ? [ServiceNames.Webmail] : [ServiceNames.Webmail, ServiceNames.Ssh];
+    private readonly string[] _services = options.Value.GuardedServices();
     private readonly Lock _lock = new();
     private readonly Dictionary<(string, IPAddress), DateTimeOffset> _closed = [];
     private HashSet<(string, IPAddress)> _onlyInFirewall = [];

@@ -18,7 +18,7 @@ internal sealed partial class WindowStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await firewall.InitializeAsync(cancellationToken);
-        var services = options.Value.Ssh is null ? new[] { ServiceNames.Webmail } : [ServiceNames.Webmail, ServiceNames.Ssh];
+        var services = options.Value.GuardedServices();
         foreach (var service in services)
         {
             foreach (var element in await firewall.ListAsync(service, cancellationToken))

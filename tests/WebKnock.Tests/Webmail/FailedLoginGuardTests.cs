@@ -32,7 +32,7 @@ public sealed class FailedLoginGuardTests
         _windows.Closed += _closed.Add;
     }
 
-    private FailedLoginGuard NewGuard() => new(_windows, _firewall, Options.Create(_options), _time, NullLogger<FailedLoginGuard>.Instance);
+    private FailedLoginGuard NewGuard() => new(_windows, Options.Create(_options), _time, NullLogger<FailedLoginGuard>.Instance);
 
     [Fact]
     public async Task The_third_failure_within_find_time_closes_the_window_and_blocks_for_block_time()

@@ -46,13 +46,6 @@ internal sealed partial class NftWriter : IAsyncDisposable, IDisposable
     /// <summary>Time spent inside libnftables (parsing, the kernel's transaction, reading back).</summary>
     public TimeSpan RunTime { get; private set; }
 
-    /// <summary>
-    /// Whether the kernel replaces an element's timeout (and expiry) when the element is added again, as kernels
-    /// since about 6.10 do; then an open is one <c>add</c> instead of add, delete, add. Found out by
-    /// <see cref="ProbeRefreshByAddAsync"/>; off until then (the portable form).
-    /// </summary>
-    public bool RefreshByAdd { get; set; }
-
     /// <summary>Runs <paramref name="commands"/> alone, as one transaction.</summary>
     public Task<string> RunAsync(string commands, bool json = false, CancellationToken cancellationToken = default)
         => Enqueue(new Request(commands, json, Batchable: false), cancellationToken);
@@ -67,40 +60,6 @@ internal sealed partial class NftWriter : IAsyncDisposable, IDisposable
     /// </summary>
     public Task ChangeElementAsync(NftElementChange change, CancellationToken cancellationToken = default)
         => Enqueue(new Request(null, Json: false, Batchable: true) { Change = change }, cancellationToken);
-
-    /// <summary>
-    /// Finds out whether adding an element again replaces its timeout, on a scratch set in <paramref name="table"/>
-    /// that is removed again, and sets <see cref="RefreshByAdd"/>. Any failure leaves the portable form.
-    /// </summary>
-    public async Task<bool> ProbeRefreshByAddAsync(string table, CancellationToken cancellationToken = default)
-    {
-        const string Set = "wk_probe_refresh";
-        var element = $"inet {table} {Set}";
-        try
-        {
-            await RunAsync($"add set {element} {{ type ipv4_addr; flags dynamic, timeout; size 1; }}\nadd element {element} {{ 192.0.2.0 timeout 3600s }}", cancellationToken: cancellationToken).ConfigureAwait(false);
-            await RunAsync($"add element {element} {{ 192.0.2.0 timeout 60s }}", cancellationToken: cancellationToken).ConfigureAwait(false);
-            var listed = NftSetListing.Parse(await RunAsync($"list set {element}", json: true, cancellationToken).ConfigureAwait(false));
-            RefreshByAdd = listed is [{ Remaining: { } left }] && left <= TimeSpan.FromSeconds(60);
-        }
-        catch (NftablesException)
-        {
-            RefreshByAdd = false;
-        }
-        finally
-        {
-            try
-            {
-                await RunAsync($"delete set {element}", cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (NftablesException)
-            {
-                // Not created, or gone with the table.
-            }
-        }
-
-        return RefreshByAdd;
-    }
 
     private Task<string> Enqueue(Request request, CancellationToken cancellationToken)
     {

@@ -21,7 +21,6 @@ internal sealed partial class ConnectionRegistry(TimeProvider? time = null)
     private static readonly AsyncLocal<string?> Current = new();
 
     private readonly ConcurrentDictionary<IPAddress, Entry> _byAddress = new();
-    private ConnectionLimit _limit = ConnectionLimit.None;
 
     /// <summary>
     /// Marks the connection that carries the request handled in this flow. A window closed by that request (a
@@ -37,11 +36,7 @@ internal sealed partial class ConnectionRegistry(TimeProvider? time = null)
     public int AddressCount => _byAddress.Count;
 
     /// <summary>The per-address limit in force; set once at start, before Kestrel accepts connections.</summary>
-    public ConnectionLimit Limit
-    {
-        get => _limit;
-        set => _limit = value;
-    }
+    public ConnectionLimit Limit { get; set; } = ConnectionLimit.None;
 
     public async Task TrackAsync(ConnectionContext connection, ConnectionDelegate next)
     {
@@ -52,7 +47,7 @@ internal sealed partial class ConnectionRegistry(TimeProvider? time = null)
         }
 
         var address = NetworkList.Normalize(remote.Address);
-        var limit = _limit;
+        var limit = Limit;
         var max = limit.Max > 0 && !limit.Exempt.Contains(address) ? limit.Max : int.MaxValue;
         var (entry, tell) = Enter(address, connection, max);
         if (entry is null)
