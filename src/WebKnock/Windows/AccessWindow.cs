@@ -18,15 +18,28 @@ public enum WindowReason
 
     /// <summary>The firewall and the gateway disagreed and the reconciler settled it (a lost knock report, a deleted element).</summary>
     Reconciled,
+
+    /// <summary>A knock user's TOTP-derived sequence (a credential).</summary>
+    TotpKnock,
+
+    /// <summary>A knock user's single-packet authorization (fwknop's SPA, a credential).</summary>
+    SpaKnock,
+
+    /// <summary>The knock user who opened the window was disabled or removed.</summary>
+    UserDisabled,
 }
 
-/// <summary>A snapshot of one open window: a service opened for one address until a deadline.</summary>
+/// <summary>
+/// A snapshot of one open window: a service opened for one address until a deadline. <paramref name="User"/> is the
+/// knock user whose credential (TOTP or SPA) opened it; null for the plain shared sequence, an administrator, a restore.
+/// </summary>
 public sealed record AccessWindow(
     string Service,
     IPAddress Address,
     DateTimeOffset OpenedAt,
     DateTimeOffset ExpiresAt,
-    WindowReason OpenedBy)
+    WindowReason OpenedBy,
+    string? User = null)
 {
     public TimeSpan Remaining(DateTimeOffset now) => ExpiresAt > now ? ExpiresAt - now : TimeSpan.Zero;
 }

@@ -70,6 +70,34 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
     public Task<AccessWindow> OpenOrExtendAsync(string service, IPAddress address, WindowReason reason, CancellationToken cancellationToken) =>
         SetDeadlineAsync(service, address, reason, ServiceOptions(service).Window, cancellationToken);
 
+    /// <summary>
+    /// Opens or moves a window for a knock user's credential (TOTP, SPA): the window remembers <paramref name="user"/>
+    /// (a later plain knock or extension keeps it); <paramref name="length"/> is capped by the service's MaxWindow.
+    /// </summary>
+    public Task<AccessWindow> OpenForUserAsync(string service, IPAddress address, string user, WindowReason reason, TimeSpan length, CancellationToken cancellationToken) =>
+        SetDeadlineAsync(service, address, reason, length, cancellationToken, user);
+
+    /// <summary>Closes every window that <paramref name="user"/> opened (the user was disabled or removed); returns how many.</summary>
+    public async Task<int> CloseUserAsync(string user, CancellationToken cancellationToken)
+    {
+        AccessWindow[] owned;
+        lock (_lock)
+        {
+            owned = [.. _windows.Values.Select(e => e.Window).Where(w => string.Equals(w.User, user, StringComparison.Ordinal))];
+        }
+
+        var closed = 0;
+        foreach (var window in owned)
+        {
+            if (await CloseAsync(window.Service, window.Address, WindowReason.UserDisabled, cancellationToken))
+            {
+                closed++;
+            }
+        }
+
+        return closed;
+    }
+
     /// <summary>Opens (or moves) a window for a chosen duration, as an administrator does; still capped.</summary>
     public Task<AccessWindow> OpenForAsync(string service, IPAddress address, TimeSpan duration, WindowReason reason, CancellationToken cancellationToken) =>
         SetDeadlineAsync(service, address, reason, duration, cancellationToken);
@@ -135,7 +163,7 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
         return true;
     }
 
-    private async Task<AccessWindow> SetDeadlineAsync(string service, IPAddress address, WindowReason reason, TimeSpan length, CancellationToken cancellationToken)
+    private async Task<AccessWindow> SetDeadlineAsync(string service, IPAddress address, WindowReason reason, TimeSpan length, CancellationToken cancellationToken, string? user = null)
     {
         address = NetworkList.Normalize(address);
         var now = _time.GetUtcNow();
@@ -153,7 +181,7 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
             }
 
             var openedBy = extended ? existing!.Window.OpenedBy : reason;
-            window = new AccessWindow(service, address, openedAt, deadline, openedBy);
+            window = new AccessWindow(service, address, openedAt, deadline, openedBy, user ?? (extended ? existing!.Window.User : null));
             Replace(window);
         }
 
