@@ -6,8 +6,8 @@ what=${1:-test}
 
 packages=(nftables libnftables1 iproute2 openssl curl ca-certificates)
 case "$what" in
-  test)  packages+=(nmap chromium conntrack procps) ;;
-  bench) packages+=(wrk nginx-light procps sqlite3) ;;
+  test)  packages+=(nmap chromium conntrack procps fwknop-client hping3 python3-scapy openssh-server tcpdump) ;;
+  bench) packages+=(wrk nginx-light procps sqlite3 fwknop-client fwknop-server) ;;
   run)   ;;
   *) echo "usage: $0 [run|test|bench]" >&2; exit 2 ;;
 esac

@@ -3,6 +3,7 @@ using WebKnock.Configuration;
 using WebKnock.Firewall;
 using WebKnock.Firewall.InMemory;
 using WebKnock.Knocking;
+using WebKnock.Knocking.Users;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -15,6 +16,9 @@ internal static class KnockingServiceCollectionExtensions
     public static IServiceCollection AddKnocking(this IServiceCollection services)
     {
         services.TryAddSingleton<IKnockEventSink, KnockEventDispatcher>();
+        services.AddSingleton<IValidateOptions<KnockUsersOptions>, KnockUsersOptionsValidator>();
+        services.AddOptions<KnockUsersOptions>().BindConfiguration(KnockUsersOptions.SectionName).ValidateOnStart();
+        services.TryAddSingleton<IKnockUsers, ConfiguredKnockUsers>();
         services.TryAddSingleton<InMemoryFirewall>();
         services.TryAddSingleton<InMemoryKnockSensor>();
         services.AddHostedService<LoopbackKnockListener>();
