@@ -66,15 +66,35 @@ public sealed class FirewallCommandTests(ITestOutputHelper output)
     public async Task Without_root_it_says_to_run_as_root()
     {
         await using var network = await TestNetwork.CreateAsync(clients: 0);
-        var program = Path.Combine(AppContext.BaseDirectory, "webknock.dll");
 
-        // setpriv drops to nobody inside the namespace; dotnet needs a writable home for nothing here.
-        var result = await network.Server.TryExecAsync("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp",
-            Shell.Which("dotnet") ?? "dotnet", program, "firewall", "show", "--WebKnock:LogFile=");
-        output.WriteLine(result.Output + result.Error);
+        // nobody cannot read a build output below a 0700 home folder (where a clone under /root lands): run a copy of
+        // the program from a folder that nobody can read, removed afterwards.
+        var copy = Directory.CreateTempSubdirectory("wk-nobody-");
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(copy.FullName, Path.GetRelativePath(AppContext.BaseDirectory, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("run it as root", result.Error);
+            File.SetUnixFileMode(copy.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            var program = Path.Combine(copy.FullName, "webknock.dll");
+
+            // setpriv drops to nobody inside the namespace; dotnet needs a writable home for nothing here.
+            var result = await network.Server.TryExecAsync("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp",
+                Shell.Which("dotnet") ?? "dotnet", program, "firewall", "show", "--WebKnock:LogFile=");
+            output.WriteLine(result.Output + result.Error);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("run it as root", result.Error);
+        }
+        finally
+        {
+            copy.Delete(recursive: true);
+        }
     }
 
     private static string Regex(IPAddress address) => System.Text.RegularExpressions.Regex.Escape(address.ToString());
