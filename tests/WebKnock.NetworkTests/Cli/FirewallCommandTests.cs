@@ -79,8 +79,7 @@ public sealed class FirewallCommandTests(ITestOutputHelper output)
                 File.Copy(file, target);
             }
 
-            File.SetUnixFileMode(copy.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            (await Shell.RunAsync("chmod", "0755", copy.FullName)).ThrowIfFailed("chmod the copy's folder");
             var program = Path.Combine(copy.FullName, "webknock.dll");
 
             // setpriv drops to nobody inside the namespace; dotnet needs a writable home for nothing here.

@@ -47,6 +47,12 @@ internal static class RoundcubeUpstream
 
     private static string? ProbeOnce()
     {
+        // Set by scripts/test.sh when scripts/install-roundcube.sh failed (or was made to fail, to test the script).
+        if (Environment.GetEnvironmentVariable("WEBKNOCK_ROUNDCUBE_UNAVAILABLE") is { Length: > 0 } unavailable)
+        {
+            return $"Roundcube is not installed: {unavailable}";
+        }
+
         var login = new Uri(BaseUri, Path);
         try
         {
