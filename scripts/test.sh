@@ -51,6 +51,16 @@ if ! dotnet build WebKnock.sln -c Release -nologo -v q; then
   exit 1
 fi
 
+# What the tests must not leave behind: their namespaces (wk-*), WebKnock tables in the root namespace, and the
+# programs they start (the gateway, the SquirrelMail fixture, the namespace agent). Only what is new after the run counts.
+leftovers() {
+  { ip netns list 2>/dev/null | awk '{print "namespace " $1}' | grep -E '^namespace (wk|wkdemo)' || true
+    nft list tables 2>/dev/null | grep -i webknock | sed 's/^/nft /' || true
+    pgrep -af 'webknock\.dll|SquirrelMailFixture\.dll|WebKnock\.NetworkTests(\.dll)? agent|/usr/bin/chromium.*wk-browser' 2>/dev/null | grep -v pgrep | sed -E 's/^([0-9]+) (.{0,100}).*/process \1 \2/' || true
+  } | sort
+}
+before=$(leftovers)
+
 status=0
 problems=()
 for project in tests/*/; do
@@ -94,6 +104,13 @@ done
 if [ "$seen" -eq 0 ]; then
   echo "tests: 0 passed, 1 failed, 0 skipped (no test results were written)"
   exit 1
+fi
+
+left=$(comm -13 <(echo "$before") <(leftovers) | sed '/^$/d')
+if [ -n "$left" ]; then
+  echo "== left behind by the tests"
+  echo "$left" | sed 's/^/  /'
+  problems+=("the tests left namespaces, tables or processes behind (listed above)")
 fi
 
 if [ ${#skips[@]} -gt 0 ]; then
