@@ -92,10 +92,10 @@ internal sealed class KnockCommand : ICliCommand
                 switch (outcome)
                 {
                     case Attempt.NoAnswer:
-                        await output.WriteLineAsync($"  step {i + 1}/{ports.Length}: port {ports[i]}, no answer (as it should be)");
+                        await output.WriteLineAsync($"  step {i + 1}/{ports.Length}: port {ports[i]}, no answer (a closed port with ClosedPorts=Drop)");
                         break;
                     case Attempt.Refused:
-                        await output.WriteLineAsync($"  step {i + 1}/{ports.Length}: port {ports[i]} refused the connection: the host answered, so WebKnock's rules did not see it there");
+                        await output.WriteLineAsync($"  step {i + 1}/{ports.Length}: port {ports[i]}, reset (a closed port with ClosedPorts=Reset)");
                         break;
                     case Attempt.Connected:
                         await output.WriteLineAsync($"  step {i + 1}/{ports.Length}: port {ports[i]} accepted a connection: it is open, not a knock port");
@@ -119,7 +119,7 @@ internal sealed class KnockCommand : ICliCommand
                     await output.WriteLineAsync($"open: {address} port {checkPort} accepts connections.");
                     return 0;
                 case Attempt.Refused:
-                    await output.WriteLineAsync($"still closed: {address} port {checkPort} refused the connection (nothing listens there?).");
+                    await output.WriteLineAsync($"still closed: {address} port {checkPort} refused the connection (no window, or nothing listens there).");
                     return 1;
                 default:
                     await output.WriteLineAsync($"still closed: {address} port {checkPort} did not answer within {request.CheckTimeoutMs} ms.");

@@ -35,6 +35,33 @@ internal sealed class FirewallHealthCheck(IServiceProvider services, IOptions<We
     }
 }
 
+/// <summary>
+/// No set of WebKnock's table is 90 % full or more (nftables backend): a full knock-state set stops knocks, a full
+/// allowed set stops windows. Degraded, not unhealthy: what is open stays open.
+/// </summary>
+internal sealed class FirewallSetsHealthCheck(IServiceProvider services, IOptions<WebKnockOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (options.Value.Firewall.Backend != "Nftables")
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("n/a: in-memory backend"));
+        }
+
+        var monitor = services.GetRequiredService<NftablesSetMonitor>();
+        if (monitor.LastRead is null)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("set fill not read yet"));
+        }
+
+        var full = monitor.Sets.Where(s => s.IsNearlyFull).OrderByDescending(s => s.Ratio).ToList();
+        var data = full.ToDictionary(s => s.Set, s => (object)$"{s.Elements}/{s.Size}");
+        return Task.FromResult(full.Count == 0
+            ? HealthCheckResult.Healthy($"every set below {NftSetFill.NearlyFull:P0} full")
+            : HealthCheckResult.Degraded($"{full.Count} sets at least {NftSetFill.NearlyFull:P0} full: {string.Join(", ", full.Select(s => $"{s.Set} {s.Elements}/{s.Size}"))}", data: data));
+    }
+}
+
 /// <summary>The NFLOG reader holds its group and waits on it (nftables backend only).</summary>
 internal sealed class NflogHealthCheck(IServiceProvider services, IOptions<WebKnockOptions> options, TimeProvider time) : IHealthCheck
 {

@@ -63,6 +63,17 @@ internal sealed class MetricsScrape(GatewayMetrics metrics, IServiceProvider ser
         {
             var watchdog = services.GetRequiredService<TableWatchdog>();
             Counter(registry, "webknock_firewall_table_restores_total", "Times the watchdog found WebKnock's nftables table missing and loaded it again.", () => watchdog.Restores);
+            var monitor = services.GetRequiredService<NftablesSetMonitor>();
+            registry.Observe("webknock_firewall_set_elements", "Elements in each set of WebKnock's nftables table (read every SetCheckInterval).",
+                MetricsRegistry.MetricType.Gauge, ["set"], () => monitor.Sets.Select(s => (new[] { s.Set }, (double)s.Elements)));
+            registry.Observe("webknock_firewall_set_size", "The size (most elements) of each set of WebKnock's nftables table.",
+                MetricsRegistry.MetricType.Gauge, ["set"], () => monitor.Sets.Select(s => (new[] { s.Set }, (double)s.Size)));
+            registry.Observe("webknock_firewall_sets_nearly_full", "Sets of WebKnock's nftables table at least 90 % full (also: /healthz degraded).",
+                MetricsRegistry.MetricType.Gauge, [], () => [([], monitor.Sets.Count(s => s.IsNearlyFull))]);
+            Counter(registry, "webknock_firewall_mapped_v4_dropped_total", "Packets with an IPv4-mapped IPv6 source (::ffff:0:0/96) the kernel dropped.",
+                () => monitor.Counters.GetValueOrDefault(NftNames.MappedCounter));
+            Counter(registry, "webknock_firewall_prefix_share_refused_total", "Knock SYNs the kernel turned away because their source prefix (/24, /64) had used its share of a set.",
+                () => monitor.Counters.GetValueOrDefault(NftNames.PrefixFullCounter));
         }
 
         return true;

@@ -37,6 +37,7 @@ internal static class OperationsServiceCollectionExtensions
         // configuration as bound (a bad value is refused at start by the validator anyway).
         services.AddHealthChecks()
             .AddCheck<FirewallHealthCheck>("firewall")
+            .AddCheck<FirewallSetsHealthCheck>("firewall_sets")
             .AddCheck<NflogHealthCheck>("nflog")
             .AddCheck<UpstreamHealthCheck>("upstream")
             .AddCheck<EventStoreHealthCheck>("eventstore");

@@ -47,7 +47,7 @@ public sealed partial class GatewayKnockTests(ITestOutputHelper output)
     {
         await using var gw = await GatewayScenario.StartAsync(output, clients: 2);
         var (a, b) = (gw.A, gw.B);
-        Assert.Equal(ConnectOutcome.Filtered, await gw.ConnectAsync(a, 443));
+        Assert.Equal(ConnectOutcome.Refused, await gw.ConnectAsync(a, 443));
 
         // No --ports: the client reads the knock from the gateway's configuration files beside webknock.dll.
         var knock = await gw.KnockClientAsync(a, Server4, "--check");
@@ -67,7 +67,7 @@ public sealed partial class GatewayKnockTests(ITestOutputHelper output)
 
         // B sees nothing of it.
         var scan = await gw.NmapAsync(b, "-sS", "-Pn", "-n", "-p", "443", "--max-retries", "1", Server4);
-        Assert.Matches(@"443/tcp\s+filtered", scan);
+        Assert.Matches(@"443/tcp\s+closed", scan); // ClosedPorts=Reset: like any port where nothing listens
         Assert.Equal(0, (await gw.CurlAsync(b, Url(LoginPage), maxSeconds: 2)).Status);
 
         var wrong = await gw.KnockClientAsync(b, Server4, "--ports", WrongOrder, "--check", "--check-timeout-ms", "1500");
@@ -137,7 +137,7 @@ public sealed partial class GatewayKnockTests(ITestOutputHelper output)
         Assert.Equal(a.V6.ToString(), status.Value.GetProperty("address").GetString());
         Assert.True(status.Value.GetProperty("open").GetBoolean());
         Assert.Equal([a.V6], (await gw.AllowedAsync()).Keys);
-        Assert.Equal(ConnectOutcome.Filtered, await gw.ConnectAsync(a, 443)); // the IPv4 address has no window
+        Assert.Equal(ConnectOutcome.Refused, await gw.ConnectAsync(a, 443)); // the IPv4 address has no window
 
         // Sign-in and sign-out over IPv6 close the IPv6 window.
         var jar = await gw.LoginAsync(a, "alice", "alice-pw", v6: true);
@@ -148,7 +148,7 @@ public sealed partial class GatewayKnockTests(ITestOutputHelper output)
         Assert.Equal(200, signOut.Status);
 
         Assert.NotNull(await Eventually.WaitAsync(async () => (await gw.AllowedAsync()).Count == 0, TimeSpan.FromSeconds(2)));
-        Assert.Equal(ConnectOutcome.Filtered, await gw.ConnectAsync(a, 443, v6: true));
+        Assert.Equal(ConnectOutcome.Refused, await gw.ConnectAsync(a, 443, v6: true));
         Assert.NotEmpty(gw.LogEvents("Window of {Service} for {Address} closed", ("Address", a.V6.ToString()), ("Reason", "LastSignOut")));
     }
 

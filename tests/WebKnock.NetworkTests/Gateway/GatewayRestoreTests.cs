@@ -71,7 +71,7 @@ public sealed class GatewayRestoreTests(ITestOutputHelper output)
         }
 
         // The window that ran out stays closed, and only the two live ones were restored.
-        Assert.Equal(ConnectOutcome.Filtered, await gw.ConnectAsync(a, 443));
+        Assert.Equal(ConnectOutcome.Refused, await gw.ConnectAsync(a, 443));
         var restoredEvents = gw.LogEvents("Window of {Service} opened", ("Reason", "Restored"));
         Assert.Equal(new[] { b.V4.ToString(), a.V6.ToString() }.Order(), restoredEvents.Select(e => e["Address"]).Order());
         Assert.Equal(200, (await gw.CurlAsync(b, Url(LoginPage))).Status);
@@ -129,7 +129,7 @@ public sealed class GatewayRestoreTests(ITestOutputHelper output)
         Assert.Equal(200, pageA.Status);
         Assert.True(pageA.HasBanner);
         Assert.Equal(200, (await gw.CurlAsync(b, Url(LoginPage, v6: true))).Status);
-        Assert.Equal(ConnectOutcome.Filtered, await gw.ConnectAsync(c, 443));
+        Assert.Equal(ConnectOutcome.Refused, await gw.ConnectAsync(c, 443));
         var blockedAfter = await gw.BlockedAsync();
         Assert.True(blockedAfter.ContainsKey(c.V4), $"the scan block of {c.V4} was lost in the flush\n{gw.Diagnostics}");
         var blockLeft = blockedAfter[c.V4]!.Value;
@@ -166,7 +166,7 @@ public sealed class GatewayRestoreTests(ITestOutputHelper output)
             () => Task.FromResult(gw.LogEvents("Window of {Service} for {Address} is gone from the firewall", ("Address", b.V4.ToString())).Count > 0),
             TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(250));
         Assert.True(closed is not null, $"B's window stayed open in the gateway\n{gw.Diagnostics}");
-        Assert.Equal(ConnectOutcome.Filtered, await gw.ConnectAsync(b, 443));
+        Assert.Equal(ConnectOutcome.Refused, await gw.ConnectAsync(b, 443));
         Assert.Equal([a.V4], (await gw.AllowedAsync()).Keys);
     }
 

@@ -6,7 +6,7 @@ using static WebKnock.NetworkTests.Infrastructure.GatewayScenario;
 
 namespace WebKnock.NetworkTests.Gateway;
 
-/// <summary>A window ends at the last sign-out or at its deadline: new connections are filtered, kept ones are cut.</summary>
+/// <summary>A window ends at the last sign-out or at its deadline: new connections are refused like at any closed port, kept ones are cut.</summary>
 [Collection(GatewayCollection.Name)]
 public sealed class GatewayWindowCloseTests(ITestOutputHelper output)
 {
@@ -42,7 +42,7 @@ public sealed class GatewayWindowCloseTests(ITestOutputHelper output)
         output.WriteLine($"A's kept connection cut {(cutA.Time - signedOut).TotalMilliseconds:F0} ms after the sign-out answer ({cutA.Reason})");
         Assert.True(cutA.Time - signedOut <= CutWithin, $"cut {(cutA.Time - signedOut).TotalMilliseconds} ms after the sign-out\n{gw.Diagnostics}");
         Assert.DoesNotContain(a.V4, (await gw.AllowedAsync()).Keys);
-        Assert.Equal(ConnectOutcome.Filtered, await gw.ConnectAsync(a, 443));
+        Assert.Equal(ConnectOutcome.Refused, await gw.ConnectAsync(a, 443));
         Assert.NotEmpty(gw.LogEvents("Window of {Service} for {Address} closed", ("Address", a.V4.ToString()), ("Reason", "LastSignOut")));
         Assert.Contains(b.V4, (await gw.AllowedAsync()).Keys); // one address's sign-out is not another's
 
@@ -52,7 +52,7 @@ public sealed class GatewayWindowCloseTests(ITestOutputHelper output)
         Assert.True(cutB.Time >= deadlineB - TimeSpan.FromMilliseconds(500), $"cut {(deadlineB - cutB.Time).TotalMilliseconds} ms before the deadline");
         Assert.True(cutB.Time - deadlineB <= CutWithin, $"cut {(cutB.Time - deadlineB).TotalMilliseconds} ms after the deadline\n{gw.Diagnostics}");
         Assert.NotNull(await Eventually.WaitAsync(async () => !(await gw.AllowedAsync()).ContainsKey(b.V4), TimeSpan.FromSeconds(2)));
-        Assert.Equal(ConnectOutcome.Filtered, await gw.ConnectAsync(b, 443));
+        Assert.Equal(ConnectOutcome.Refused, await gw.ConnectAsync(b, 443));
         Assert.NotEmpty(gw.LogEvents("Window of {Service} for {Address} closed", ("Address", b.V4.ToString()), ("Reason", "Deadline")));
     }
 

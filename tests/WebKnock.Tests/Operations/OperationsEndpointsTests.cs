@@ -175,10 +175,11 @@ public sealed class OperationsEndpointsTests : IAsyncLifetime
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("healthy", body.GetProperty("status").GetString());
         var checks = Checks(body);
-        Assert.Equal(["eventstore", "firewall", "nflog", "upstream"], checks.Keys.Order());
+        Assert.Equal(["eventstore", "firewall", "firewall_sets", "nflog", "upstream"], checks.Keys.Order());
         Assert.All(checks.Values, c => Assert.Equal("ok", c.Status));
         Assert.Contains("in-memory", checks["firewall"].Detail);
         Assert.StartsWith("n/a", checks["nflog"].Detail);
+        Assert.StartsWith("n/a", checks["firewall_sets"].Detail);
         Assert.Contains($"connected to {_gw.Upstream.BaseUri.Authority}", checks["upstream"].Detail);
         Assert.Contains("takes writes", checks["eventstore"].Detail);
     }

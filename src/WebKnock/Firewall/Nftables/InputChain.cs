@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using WebKnock.Configuration;
 using WebKnock.Knocking.Nflog;
 
 namespace WebKnock.Firewall.Nftables;
@@ -31,21 +32,32 @@ internal static class InputChain
 
         if (options.ScanDetection)
         {
-            WriteScan(text, options, group);
+            WriteScan(text, builder, options, group);
         }
 
+        var reset = builder.ClosedPorts == ClosedPortsMode.Reset;
         RulesetBuilder.Chain(text, NftNames.InputChain, body =>
         {
             body.Line($"type filter hook input priority {options.InputPriority.ToString(CultureInfo.InvariantCulture)}; policy accept;");
             body.Line("iif \"lo\" accept");
+
+            // No real packet has an IPv4-mapped source: a forgery (or a bypass of the IPv4 rules). Counted for /metrics.
+            body.Line($"ip6 saddr ::ffff:0.0.0.0/96 counter name \"{NftNames.MappedCounter}\" drop");
             foreach (var f in NftFamily.Both.Where(f => alwaysFamilies.Contains(f.Suffix)))
             {
                 body.Line($"{f.Saddr} @{NftNames.Always}{f.Suffix} accept");
             }
 
+            // Credential knocks (TOTP, SPA) are jumped to HERE, before the block check: a credentialed knock passes a
+            // block (and the gateway lifts it); their chains end with "goto closed_port" like every other refusal.
+            // A block stops new connections only: it never cuts an established one (a spoofed scan cannot cut a user).
             foreach (var f in NftFamily.Both)
             {
-                body.Line($"{f.Saddr} @{NftNames.Blocked}{f.Suffix} drop");
+                body.Line($"{f.Saddr} @{NftNames.Blocked}{f.Suffix} ct state new drop");
+                if (builder.BlockKey(f) != f.Saddr)
+                {
+                    body.Line($"{builder.BlockKey(f)} @{NftNames.Blocked}{f.Suffix} ct state new drop");
+                }
             }
 
             if (options.DropBadPackets)
@@ -69,48 +81,60 @@ internal static class InputChain
             }
 
             body.Line($"tcp dport {Ports(builder.Services.SelectMany(s => s.KnockPorts).ToArray())} drop");
-            if (options.DefaultDrop)
+            if (!reset)
             {
                 body.Line("ct state established,related accept");
                 body.Line("meta l4proto { icmp, ipv6-icmp } accept");
-                if (options.AlwaysOpenTcpPorts.Length > 0)
-                {
-                    body.Line($"tcp dport {Ports(options.AlwaysOpenTcpPorts)} accept");
-                }
+            }
 
-                if (options.AlwaysOpenUdpPorts.Length > 0)
-                {
-                    body.Line($"udp dport {Ports(options.AlwaysOpenUdpPorts)} accept");
-                }
+            if (options.AlwaysOpenTcpPorts.Length > 0)
+            {
+                body.Line($"tcp dport {Ports(options.AlwaysOpenTcpPorts)} accept");
+            }
+
+            if (options.AlwaysOpenUdpPorts.Length > 0)
+            {
+                body.Line($"udp dport {Ports(options.AlwaysOpenUdpPorts)} accept");
+            }
+
+            if (reset)
+            {
+                // A port the host really serves (a local listener) answers as it always did, and is no scan target.
+                body.Line("meta l4proto { tcp, udp } socket transparent 0 accept");
+                body.Line("meta l4proto { tcp, udp } socket transparent 1 accept");
             }
 
             if (options.ScanDetection)
             {
                 body.Line($"{RulesetBuilder.PureSyn} jump {ScanChain}");
+                body.Line($"meta l4proto udp ct state new jump {ScanChain}");
             }
 
-            if (options.DefaultDrop)
+            // Every other closed port: the same verdict as a knock port or a protected port without a window.
+            body.Line($"{RulesetBuilder.PureSyn} goto {NftNames.ClosedPort}");
+            body.Line($"meta l4proto udp ct state new goto {NftNames.ClosedPort}");
+            if (!reset)
             {
                 body.Line("ct state new drop");
             }
         });
     }
 
-    private static void WriteScan(StringBuilder text, NftablesOptions options, int group)
+    private static void WriteScan(StringBuilder text, RulesetBuilder builder, NftablesOptions options, int group)
     {
         RulesetBuilder.Chain(text, ScanChain, body =>
         {
-            if (!options.DefaultDrop)
+            // An address with a window is never blocked by a scan, whoever sent the packets in its name.
+            foreach (var match in builder.WindowMatches())
             {
-                // A port with a local listener is open, not a target of a scan.
-                body.Line("socket transparent 0 return");
-                body.Line("socket transparent 1 return");
+                body.Line($"{match} return");
             }
 
             foreach (var f in NftFamily.Both)
             {
-                body.Line($"add @{NftNames.Scan}{f.Suffix} {{ {f.Saddr} limit rate over {ScanRate(options)} burst {options.ScanThreshold} packets }} "
-                    + $"update @{NftNames.Blocked}{f.Suffix} {{ {f.Saddr} }} goto {ScanLogChain}");
+                var key = builder.BlockKey(f);
+                body.Line($"add @{NftNames.Scan}{f.Suffix} {{ {key} limit rate over {ScanRate(options)} burst {options.ScanThreshold} packets }} "
+                    + $"update @{NftNames.Blocked}{f.Suffix} {{ {key} }} goto {ScanLogChain}");
             }
         });
         RulesetBuilder.Chain(text, ScanLogChain, body =>
@@ -121,18 +145,21 @@ internal static class InputChain
     }
 
     /// <summary>The refill rate of the scan bucket: threshold per period, in the smallest unit that keeps it whole.</summary>
-    internal static string ScanRate(NftablesOptions options)
+    internal static string ScanRate(NftablesOptions options) => Rate(options.ScanThreshold, options.ScanPeriod);
+
+    /// <summary><paramref name="count"/> per <paramref name="period"/> as an nft rate, in the smallest unit that keeps it whole (rounded up).</summary>
+    internal static string Rate(int count, TimeSpan period)
     {
         foreach (var (unit, seconds) in new[] { ("second", 1.0), ("minute", 60.0), ("hour", 3600.0) })
         {
-            var rate = options.ScanThreshold * seconds / options.ScanPeriod.TotalSeconds;
+            var rate = count * seconds / period.TotalSeconds;
             if (rate >= 1)
             {
                 return $"{Math.Ceiling(rate).ToString(CultureInfo.InvariantCulture)}/{unit}";
             }
         }
 
-        return $"{Math.Max(1, Math.Ceiling(options.ScanThreshold * 86400 / options.ScanPeriod.TotalSeconds)).ToString(CultureInfo.InvariantCulture)}/day";
+        return $"{Math.Max(1, Math.Ceiling(count * 86400 / period.TotalSeconds)).ToString(CultureInfo.InvariantCulture)}/day";
     }
 
     private static string Ports(IReadOnlyCollection<int> ports)

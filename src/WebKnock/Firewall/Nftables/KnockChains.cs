@@ -20,28 +20,42 @@ namespace WebKnock.Firewall.Nftables;
 /// </summary>
 internal static class KnockChains
 {
-    public static void Write(StringBuilder text, NftService service, int group)
+    public static void Write(StringBuilder text, RulesetBuilder builder, NftService service, int group)
     {
         var n = service.KnockPorts.Count;
         var svc = service.Name;
+        var options = builder.Nftables;
 
         RulesetBuilder.Chain(text, KnockChain(svc), body =>
         {
-            foreach (var f in NftFamily.Both)
+            // A source with a window is never banned (a spoofer could aim a ban at it): its knocks go straight on.
+            foreach (var match in builder.WindowMatches())
             {
-                body.Line($"{f.Saddr} @{NftNames.KnockBan}{f.Suffix} drop");
+                body.Line($"{match} goto {SequenceChain(svc)}");
             }
 
             foreach (var f in NftFamily.Both)
             {
-                body.Line($"add @{NftNames.Rate(svc)}{f.Suffix} {{ {f.Saddr} limit rate over {service.RatePerSecond}/second burst {service.RateBurst} packets }} "
-                    + $"update @{NftNames.KnockBan}{f.Suffix} {{ {f.Saddr} }} goto {LogChain("flood", svc)}");
+                body.Line($"{builder.BlockKey(f)} @{NftNames.KnockBan}{f.Suffix} goto {NftNames.ClosedPort}");
             }
 
+            foreach (var f in NftFamily.Both)
+            {
+                var key = builder.BlockKey(f);
+                body.Line($"add @{NftNames.Rate(svc)}{f.Suffix} {{ {key} limit rate over {service.RatePerSecond}/second burst {service.RateBurst} packets }} "
+                    + $"update @{NftNames.KnockBan}{f.Suffix} {{ {key} }} goto {LogChain("flood", svc)}");
+            }
+
+            body.Line($"goto {SequenceChain(svc)}");
+        });
+
+        var (rate, burst) = RulesetBuilder.ShareBucket(service.TrackedSources, options.PrefixShare, service.StepTimeout);
+        RulesetBuilder.Chain(text, SequenceChain(svc), body =>
+        {
             // A retransmitted SYN (same source port) neither advances nor resets the knock, and is not logged.
             foreach (var f in NftFamily.Both)
             {
-                body.Line($"{Triple(f)} @{NftNames.Seen(svc)}{f.Suffix} drop");
+                body.Line($"{Triple(f)} @{NftNames.Seen(svc)}{f.Suffix} goto {NftNames.ClosedPort}");
             }
 
             // An "add" to a full set breaks its rule (the rest of the rule is skipped, the next rule runs):
@@ -51,14 +65,22 @@ internal static class KnockChains
                 body.Line($"add @{NftNames.Seen(svc)}{f.Suffix} {{ {Triple(f)} }}");
             }
 
+            // Each knock SYN adds at most one element to the knock-state sets, which live a step timeout: a prefix
+            // that may send about share x size SYNs per step timeout holds at most that share of them.
+            foreach (var f in NftFamily.Both)
+            {
+                body.Line($"update @{NftNames.PrefixProgress(svc)}{f.Suffix} {{ {builder.ShareKey(f)} limit rate over {rate} burst {burst} packets }} "
+                    + $"counter name \"{NftNames.PrefixFullCounter}\" goto {NftNames.ClosedPort}");
+            }
+
             var map = string.Join(", ", service.KnockPorts.Select((port, i) => $"{port} : goto {StepChain(svc, i + 1)}"));
             body.Line($"tcp dport vmap {{ {map} }}");
-            body.Line("drop");
+            body.Line($"goto {NftNames.ClosedPort}");
         });
 
         for (var j = 1; j <= n; j++)
         {
-            WriteStep(text, service, j);
+            WriteStep(text, builder, service, j);
         }
 
         RulesetBuilder.Chain(text, WrongChain(svc), body =>
@@ -73,7 +95,7 @@ internal static class KnockChains
 
             foreach (var f in NftFamily.Both)
             {
-                body.Line($"{f.Saddr} @{NftNames.Allow(svc)}{f.Suffix} drop");
+                body.Line($"{f.Saddr} @{NftNames.Allow(svc)}{f.Suffix} goto {NftNames.ClosedPort}");
             }
 
             body.Line($"goto {LogChain("wrong", svc)}");
@@ -81,20 +103,32 @@ internal static class KnockChains
 
         WriteLogChain(text, LogChain("flood", svc), NflogPrefix.Flood(svc), RulesetBuilder.NoiseLimit, group);
         WriteLogChain(text, LogChain("wrong", svc), NflogPrefix.Wrong(svc), RulesetBuilder.KnockLimit, group);
-        WriteLogChain(text, LogChain("open", svc), NflogPrefix.Open(svc), RulesetBuilder.KnockLimit, group);
+        WriteLogChain(text, LogChain("open", svc), NflogPrefix.Open(svc), RulesetBuilder.OpenLimit, group);
         for (var j = 1; j < n; j++)
         {
             WriteLogChain(text, LogChain("step", svc, j), NflogPrefix.Step(svc, j), RulesetBuilder.KnockLimit, group);
         }
     }
 
-    private static void WriteStep(StringBuilder text, NftService service, int j)
+    private static void WriteStep(StringBuilder text, RulesetBuilder builder, NftService service, int j)
     {
         var n = service.KnockPorts.Count;
         var svc = service.Name;
         var window = NftAddress.FormatTimeout(service.Window);
+        var (rate, burst) = RulesetBuilder.ShareBucket(builder.Nftables.MaxWindows, builder.Nftables.PrefixShare, service.Window);
         RulesetBuilder.Chain(text, StepChain(svc, j), body =>
         {
+            if (j == n)
+            {
+                // A completed knock adds to the allowed set, whose elements live a window: the prefix's own bucket.
+                foreach (var f in NftFamily.Both)
+                {
+                    var reached = n > 1 ? $"{f.Saddr} @{Progress(svc, n - 1, f)} " : "";
+                    body.Line($"{reached}update @{NftNames.PrefixOpen(svc)}{f.Suffix} {{ {builder.ShareKey(f)} limit rate over {rate} burst {burst} packets }} "
+                        + $"counter name \"{NftNames.PrefixFullCounter}\" goto {NftNames.ClosedPort}");
+                }
+            }
+
             string Reached(NftFamily f) => j == n
                 ? $"update @{NftNames.Allow(svc)}{f.Suffix} {{ {f.Saddr} timeout {window} }} goto {LogChain("open", svc)}"
                 : $"add @{Progress(svc, j, f)} {{ {f.Saddr} }} goto {LogChain("step", svc, j)}";
@@ -142,10 +176,13 @@ internal static class KnockChains
         => RulesetBuilder.Chain(text, name, body =>
         {
             body.Line($"limit name \"{limit}\" log prefix \"{prefix}\" group {group}");
-            body.Line("drop");
+            body.Line($"goto {NftNames.ClosedPort}");
         });
 
     public static string KnockChain(string svc) => $"{svc}_knock";
+
+    /// <summary>The knock proper, after the ban and rate checks of <see cref="KnockChain"/>.</summary>
+    public static string SequenceChain(string svc) => $"{svc}_knock_seq";
 
     private static string StepChain(string svc, int step) => $"{svc}_step{step}";
 

@@ -61,6 +61,22 @@ internal static class NftNames
 
     public const string InputChain = "input";
 
+    /// <summary>
+    /// The one chain that gives the verdict on a new connection that is not let in (<c>WebKnock:Firewall:ClosedPorts</c>:
+    /// a rate-limited TCP RST or ICMP port unreachable, or a drop). Every rule that turns a packet away for good ends
+    /// with <c>goto closed_port</c>, so that every port looks alike; so should the credential-knock chains.
+    /// </summary>
+    public const string ClosedPort = "closed_port";
+
+    /// <summary>The global budget of RSTs and ICMP errors of <see cref="ClosedPort"/> (Reset mode).</summary>
+    public const string RejectLimit = "wk_reject";
+
+    /// <summary>Named counter: packets with an IPv4-mapped IPv6 source (::ffff:0:0/96), dropped.</summary>
+    public const string MappedCounter = "mapped_v4";
+
+    /// <summary>Named counter: knock SYNs turned away because their source prefix used its share of a set.</summary>
+    public const string PrefixFullCounter = "prefix_full";
+
     public static string Allow(string service) => $"{service}_allow";
 
     /// <summary>Networks opened to the service for a while (interval sets with per-element timeouts).</summary>
@@ -69,6 +85,12 @@ internal static class NftNames
     public static string Progress(string service, int step) => $"{service}_k{step}_";
 
     public static string Rate(string service) => $"{service}_rate";
+
+    /// <summary>Per-source-prefix token buckets bounding a prefix's share of the knock-state sets.</summary>
+    public static string PrefixProgress(string service) => $"{service}_pfx";
+
+    /// <summary>Per-source-prefix token buckets bounding a prefix's share of the allowed sets.</summary>
+    public static string PrefixOpen(string service) => $"{service}_pfxopen";
 
     /// <summary>Knock SYNs seen lately, as (source address . knock port . source port): their retransmissions are ignored.</summary>
     public static string Seen(string service) => $"{service}_seen";
@@ -82,4 +104,22 @@ internal readonly record struct NftFamily(string Proto, char Suffix)
     public static readonly NftFamily[] Both = [V4, V6];
 
     public string Saddr => $"{Proto} saddr";
+
+    /// <summary>The source address masked to <paramref name="prefix"/> bits (the bare source at the full length).</summary>
+    public string SaddrPrefix(int prefix)
+    {
+        var bits = this == V4 ? 32 : 128;
+        if (prefix >= bits)
+        {
+            return Saddr;
+        }
+
+        var mask = new byte[bits / 8];
+        for (var i = 0; i < prefix; i++)
+        {
+            mask[i / 8] |= (byte)(0x80 >> (i % 8));
+        }
+
+        return $"{Saddr} & {new System.Net.IPAddress(mask)}";
+    }
 }

@@ -4,7 +4,7 @@ using WebKnock.Knocking.Nflog;
 
 namespace WebKnock.Firewall.Nftables;
 
-/// <summary>Starts the NFLOG reader and the table watchdog, only when the nftables backend is configured.</summary>
+/// <summary>Starts the NFLOG reader, the table watchdog and the set monitor, only when the nftables backend is configured.</summary>
 internal sealed class NftablesBackgroundServices(IServiceProvider services, IOptions<WebKnockOptions> options) : IHostedService
 {
     private IHostedService[] _started = [];
@@ -16,7 +16,7 @@ internal sealed class NftablesBackgroundServices(IServiceProvider services, IOpt
             return;
         }
 
-        _started = [services.GetRequiredService<NflogKnockSource>(), services.GetRequiredService<TableWatchdog>()];
+        _started = [services.GetRequiredService<NflogKnockSource>(), services.GetRequiredService<TableWatchdog>(), services.GetRequiredService<NftablesSetMonitor>()];
         foreach (var service in _started)
         {
             await service.StartAsync(cancellationToken);

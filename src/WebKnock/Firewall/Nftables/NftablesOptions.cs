@@ -50,16 +50,46 @@ public sealed class NftablesOptions
     /// <summary>Drop the paper's bad packets: XMAS, NULL, SYN+FIN, SYN+RST, new TCP without SYN, TCP fragments.</summary>
     public bool DropBadPackets { get; set; } = true;
 
-    /// <summary>Drop every other new inbound connection, except <see cref="AlwaysOpenTcpPorts"/>, <see cref="AlwaysOpenUdpPorts"/> and ICMP.</summary>
+    /// <summary>
+    /// Former switch for <c>WebKnock:Firewall:ClosedPorts=Drop</c>, still read as an alias: on, with ClosedPorts unset,
+    /// means Drop; on, with ClosedPorts=Reset, is refused at start.
+    /// </summary>
     public bool DefaultDrop { get; set; }
 
-    /// <summary>TCP ports that stay open to everybody when <see cref="DefaultDrop"/> is on.</summary>
+    /// <summary>TCP ports that stay open to everybody (in Drop mode the only ones besides the protected ports).</summary>
     public int[] AlwaysOpenTcpPorts { get; set; } = [];
 
-    /// <summary>UDP ports that stay open to everybody when <see cref="DefaultDrop"/> is on.</summary>
+    /// <summary>UDP ports that stay open to everybody (in Drop mode the only ones).</summary>
     public int[] AlwaysOpenUdpPorts { get; set; } = [];
 
-    /// <summary>Knock events (steps, completions, wrong knocks) logged to NFLOG per second, over all sources.</summary>
+    /// <summary>
+    /// In Reset mode, RSTs and ICMP port-unreachable errors the rules send per second over all sources (burst the same);
+    /// beyond it the packet is dropped, so the host cannot be used as a reflector.
+    /// </summary>
+    public int RejectRatePerSecond { get; set; } = 200;
+
+    /// <summary>The IPv4 source prefix (default /24) that may hold at most <see cref="PrefixShare"/> of the knock-state and allowed sets.</summary>
+    public int SourcePrefixV4 { get; set; } = 24;
+
+    /// <summary>
+    /// The IPv6 source prefix (default /64): the unit of the share of the sets, and of scan blocks, knock bans and
+    /// knock rate limits (one host usually owns a whole /64).
+    /// </summary>
+    public int SourcePrefixV6 { get; set; } = 64;
+
+    /// <summary>
+    /// The most one source prefix may hold of a service's knock-state sets (over a step timeout) and allowed sets
+    /// (over a window), as a fraction of their size (0 to 1; default 0.1). Enforced by a per-prefix token bucket.
+    /// </summary>
+    public double PrefixShare { get; set; } = 0.1;
+
+    /// <summary>How often the kernel's set fill and counters are read (for <c>/metrics</c>, <c>/healthz</c> and the log).</summary>
+    public TimeSpan SetCheckInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Completed knocks (<c>wk:open:</c>) logged to NFLOG per second, over all sources: a budget of their own.</summary>
+    public int OpenLogRatePerSecond { get; set; } = 200;
+
+    /// <summary>Knock events (steps, wrong knocks) logged to NFLOG per second, over all sources.</summary>
     public int KnockLogRatePerSecond { get; set; } = 500;
 
     /// <summary>Drops, floods and scans logged to NFLOG per second, over all sources.</summary>

@@ -30,6 +30,7 @@ internal static class NftablesServiceCollectionExtensions
         services.TryAddSingleton(new NftablesFirewallFactory(sp => sp.GetRequiredService<NftablesFirewall>()));
         services.TryAddSingleton<NflogKnockSource>();
         services.TryAddSingleton<TableWatchdog>();
+        services.TryAddSingleton<NftablesSetMonitor>();
         services.AddHostedService<NftablesBackgroundServices>();
         return services;
     }

@@ -36,12 +36,15 @@ internal static class ProtectChains
             }
 
             body.Line($"{RulesetBuilder.PureSyn} goto {logChain}");
+
+            // UDP (QUIC) to a protected port without a window looks like any closed UDP port.
+            body.Line($"meta l4proto udp ct state new goto {NftNames.ClosedPort}");
             body.Line("drop");
         });
         RulesetBuilder.Chain(text, logChain, body =>
         {
             body.Line($"limit name \"{RulesetBuilder.NoiseLimit}\" log prefix \"{NflogPrefix.Drop(svc)}\" group {group}");
-            body.Line("drop");
+            body.Line($"goto {NftNames.ClosedPort}");
         });
     }
 

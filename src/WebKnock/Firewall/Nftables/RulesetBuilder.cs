@@ -18,6 +18,7 @@ internal sealed record NftNetworkElement(string Set, IPNetwork Network, TimeSpan
 internal sealed class RulesetBuilder
 {
     public const string KnockLimit = "wk_log_knock";
+    public const string OpenLimit = "wk_log_open";
     public const string NoiseLimit = "wk_log_noise";
     /// <summary>Only a pure SYN counts as a knock or a connection attempt.</summary>
     public const string PureSyn = "tcp flags & (fin|syn|rst|ack) == syn";
@@ -39,9 +40,46 @@ internal sealed class RulesetBuilder
         Table = options.Firewall.Table;
         Services = NftService.From(options, nftables).Select(s => s.Service).ToArray();
         _alwaysAllowed = options.Network.AlwaysAllowed.Select(n => IPNetwork.Parse(n.Trim())).ToArray();
+        ClosedPorts = ClosedPortsOf(options, nftables);
     }
 
     public string Table { get; }
+
+    /// <summary>What a closed port answers (<c>WebKnock:Firewall:ClosedPorts</c>, or Drop from the DefaultDrop alias).</summary>
+    public ClosedPortsMode ClosedPorts { get; }
+
+    public NftablesOptions Nftables => _nftables;
+
+    /// <summary>The effective mode: ClosedPorts when set, else Drop for the former DefaultDrop, else Reset.</summary>
+    public static ClosedPortsMode ClosedPortsOf(WebKnockOptions options, NftablesOptions nftables)
+        => options.Firewall.ClosedPorts ?? (nftables.DefaultDrop ? ClosedPortsMode.Drop : ClosedPortsMode.Reset);
+
+    /// <summary>The key a block, ban or per-source rate uses: the address for IPv4, its <see cref="NftablesOptions.SourcePrefixV6"/> for IPv6.</summary>
+    public string BlockKey(NftFamily f) => f == NftFamily.V4 ? f.Saddr : f.SaddrPrefix(_nftables.SourcePrefixV6);
+
+    /// <summary>The source prefix that may hold at most <see cref="NftablesOptions.PrefixShare"/> of a set.</summary>
+    public string ShareKey(NftFamily f) => f.SaddrPrefix(f == NftFamily.V4 ? _nftables.SourcePrefixV4 : _nftables.SourcePrefixV6);
+
+    /// <summary>
+    /// The matches of "this source has a window": every service's allowed and network sets, both families. Such a source
+    /// is never scan-blocked or knock-banned, whatever its packets say (their source address is not checked).
+    /// </summary>
+    public IEnumerable<string> WindowMatches() => NftFamily.Both.SelectMany(f => Services.SelectMany(s => new[]
+    {
+        $"{f.Saddr} @{NftNames.Allow(s.Name)}{f.Suffix}",
+        $"{f.Saddr} @{NftNames.Networks(s.Name)}{f.Suffix}",
+    }));
+
+    /// <summary>
+    /// The token bucket that lets one source prefix add at most about <paramref name="share"/> elements over
+    /// <paramref name="period"/> (the lifetime of an element): half of it as a burst, half refilled over the period.
+    /// </summary>
+    public static (string Rate, int Burst) ShareBucket(int size, double share, TimeSpan period)
+    {
+        var most = Math.Max(2, (int)Math.Floor(size * share));
+        var burst = most / 2;
+        return (InputChain.Rate(most - burst, period), burst);
+    }
 
     public IReadOnlyList<NftService> Services { get; }
 
@@ -91,12 +129,21 @@ internal sealed class RulesetBuilder
         var text = new StringBuilder();
         text.Append("table inet ").Append(Table).Append(" {\n");
         text.Append($"\tlimit {KnockLimit} {{ rate {_nftables.KnockLogRatePerSecond}/second burst {_nftables.KnockLogRatePerSecond} packets }}\n");
+        text.Append($"\tlimit {OpenLimit} {{ rate {_nftables.OpenLogRatePerSecond}/second burst {_nftables.OpenLogRatePerSecond} packets }}\n");
         text.Append($"\tlimit {NoiseLimit} {{ rate {_nftables.NoiseLogRatePerSecond}/second burst {_nftables.NoiseLogRatePerSecond} packets }}\n");
+        if (ClosedPorts == ClosedPortsMode.Reset)
+        {
+            text.Append($"\tlimit {NftNames.RejectLimit} {{ rate {_nftables.RejectRatePerSecond}/second burst {_nftables.RejectRatePerSecond} packets }}\n");
+        }
+
+        text.Append($"\tcounter {NftNames.MappedCounter} {{ }}\n");
+        text.Append($"\tcounter {NftNames.PrefixFullCounter} {{ }}\n");
         WriteSets(text);
+        WriteClosedPort(text);
         foreach (var service in Services)
         {
             ProtectChains.Write(text, service, _group);
-            KnockChains.Write(text, service, _group);
+            KnockChains.Write(text, this, service, _group);
         }
 
         var alwaysFamilies = _alwaysAllowed.Select(n => NftAddress.FamilySuffix(n.BaseAddress)).Distinct().ToArray();
@@ -116,6 +163,11 @@ internal sealed class RulesetBuilder
             }
 
             Set(text, NftNames.Rate(service.Name), TimeSpan.FromMinutes(1), service.TrackedSources);
+
+            // Per source prefix; "update" keeps an element while its prefix keeps knocking, so a bucket is never
+            // forgotten (and refilled) while elements it let in still live.
+            Set(text, NftNames.PrefixProgress(service.Name), service.StepTimeout, 65536);
+            Set(text, NftNames.PrefixOpen(service.Name), service.Window, 65536);
             foreach (var f in NftFamily.Both)
             {
                 // Filled by the knock chain; lost on a reload, which only lets the retransmissions of a knock
@@ -150,6 +202,21 @@ internal sealed class RulesetBuilder
             }
         }
     }
+
+    /// <summary>
+    /// The verdict on a new connection that is not let in, the same at every port: in Reset mode a TCP RST to the SYN or
+    /// an ICMP/ICMPv6 port unreachable for UDP, within a global budget (beyond it: drop); in Drop mode, drop.
+    /// </summary>
+    private void WriteClosedPort(StringBuilder text) => Chain(text, NftNames.ClosedPort, body =>
+    {
+        if (ClosedPorts == ClosedPortsMode.Reset)
+        {
+            body.Line($"meta l4proto tcp limit name \"{NftNames.RejectLimit}\" reject with tcp reset");
+            body.Line($"meta l4proto udp limit name \"{NftNames.RejectLimit}\" reject with icmpx port-unreachable");
+        }
+
+        body.Line("drop");
+    });
 
     private static void Set(StringBuilder text, string name, TimeSpan? timeout, int size)
     {

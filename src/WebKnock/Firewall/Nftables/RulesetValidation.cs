@@ -70,6 +70,11 @@ internal static partial class RulesetValidation
             errors.Add($"{WebKnockOptions.SectionName}:Network:AlwaysAllowed: '{network}' is not a network in CIDR form.");
         }
 
+        if (nftables.DefaultDrop && options.Firewall.ClosedPorts == ClosedPortsMode.Reset)
+        {
+            errors.Add($"{NftablesOptions.SectionName}:DefaultDrop is replaced by {firewall}:ClosedPorts: remove DefaultDrop, or set ClosedPorts to Drop instead of Reset.");
+        }
+
         ValidateNftables(nftables, knockPorts, errors);
         return errors;
     }
@@ -92,9 +97,34 @@ internal static partial class RulesetValidation
             errors.Add($"{key}: ScanBlockTime and FloodBanTime must be at least one second.");
         }
 
-        if (nftables.KnockLogRatePerSecond < 1 || nftables.NoiseLogRatePerSecond < 1)
+        if (nftables.KnockLogRatePerSecond < 1 || nftables.NoiseLogRatePerSecond < 1 || nftables.OpenLogRatePerSecond < 1)
         {
-            errors.Add($"{key}: KnockLogRatePerSecond and NoiseLogRatePerSecond must be positive.");
+            errors.Add($"{key}: OpenLogRatePerSecond, KnockLogRatePerSecond and NoiseLogRatePerSecond must be positive.");
+        }
+
+        if (nftables.RejectRatePerSecond < 1)
+        {
+            errors.Add($"{key}:RejectRatePerSecond must be positive.");
+        }
+
+        if (nftables.SourcePrefixV4 is < 8 or > 32)
+        {
+            errors.Add($"{key}:SourcePrefixV4 must be between 8 and 32.");
+        }
+
+        if (nftables.SourcePrefixV6 is < 16 or > 128)
+        {
+            errors.Add($"{key}:SourcePrefixV6 must be between 16 and 128.");
+        }
+
+        if (!(nftables.PrefixShare > 0 && nftables.PrefixShare <= 1))
+        {
+            errors.Add($"{key}:PrefixShare must be a fraction above 0 and at most 1 (0.1 is a tenth of each set).");
+        }
+
+        if (nftables.SetCheckInterval < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{key}:SetCheckInterval must be at least one second.");
         }
 
         if (nftables.MaxWindows is < 1 or > 16_777_216)

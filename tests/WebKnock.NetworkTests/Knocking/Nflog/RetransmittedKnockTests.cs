@@ -52,7 +52,11 @@ public sealed class RetransmittedKnockTests(ITestOutputHelper output)
     [NetworkFact]
     public async Task The_client_kernels_own_retransmissions_do_not_open_the_window_again_after_a_close()
     {
-        await using var scenario = await FirewallScenario.StartAsync();
+        // A client retransmits a SYN only when nothing answers it: ClosedPorts=Drop (in Reset mode the RST ends the
+        // attempt, unless the reject budget is spent, when the SYN is dropped as here).
+        var config = FirewallScenario.DefaultConfig();
+        config.WebKnock.Firewall.ClosedPorts = WebKnock.Configuration.ClosedPortsMode.Drop;
+        await using var scenario = await FirewallScenario.StartAsync(config);
         var a = scenario.Network.A;
 
         // Sockets held open 4.5 s after the knock: the client's kernel retransmits each SYN at about 1 and 3 s.

@@ -1,6 +1,7 @@
 using System.Net;
 using WebKnock.Configuration;
 
+
 namespace WebKnock.Firewall.Nftables.Tests;
 
 public sealed class RulesetBuilderTests
@@ -41,7 +42,24 @@ public sealed class RulesetBuilderTests
     [InlineData("ip saddr @webmail_k1_4 delete @webmail_k1_4 { ip saddr } add @webmail_k2_4 { ip saddr } goto log_step_webmail_2")]
     [InlineData("ip6 saddr @webmail_k2_6 delete @webmail_k2_6 { ip6 saddr } update @webmail_allow6 { ip6 saddr timeout 1800000ms } goto log_open_webmail")]
     [InlineData("limit name \"wk_log_knock\" log prefix \"wk:step:webmail:1\" group 7300")]
-    [InlineData("limit name \"wk_log_knock\" log prefix \"wk:open:webmail\" group 7300")]
+    [InlineData("limit name \"wk_log_open\" log prefix \"wk:open:webmail\" group 7300")]
+    [InlineData("limit wk_log_open { rate 200/second burst 200 packets }")]
+    [InlineData("limit wk_reject { rate 200/second burst 200 packets }")]
+    [InlineData("chain closed_port {\n\t\tmeta l4proto tcp limit name \"wk_reject\" reject with tcp reset\n\t\tmeta l4proto udp limit name \"wk_reject\" reject with icmpx port-unreachable\n\t\tdrop\n\t}")]
+    [InlineData("ip6 saddr ::ffff:0.0.0.0/96 counter name \"mapped_v4\" drop")]
+    [InlineData("ip saddr @blocked4 ct state new drop")]
+    [InlineData("ip6 saddr @blocked6 ct state new drop")]
+    [InlineData("ip6 saddr & ffff:ffff:ffff:ffff:: @blocked6 ct state new drop")]
+    [InlineData("meta l4proto { tcp, udp } socket transparent 0 accept")]
+    [InlineData("tcp flags & (fin|syn|rst|ack) == syn goto closed_port")]
+    [InlineData("meta l4proto udp ct state new goto closed_port")]
+    [InlineData("meta l4proto udp ct state new jump scan")]
+    [InlineData("ip6 saddr @ssh_nets6 return")]
+    [InlineData("add @scan6 { ip6 saddr & ffff:ffff:ffff:ffff:: limit rate over 20/minute burst 20 packets } update @blocked6 { ip6 saddr & ffff:ffff:ffff:ffff:: } goto log_scan")]
+    [InlineData("limit name \"wk_log_knock\" log prefix \"wk:wrong:webmail\" group 7300\n\t\tgoto closed_port")]
+    [InlineData("ip saddr @webmail_allow4 goto closed_port")]
+    [InlineData("ip saddr @webmail_k2_4 update @webmail_pfxopen4 { ip saddr & 255.255.255.0 limit rate over 2/second burst 3276 packets } counter name \"prefix_full\" goto closed_port")]
+    [InlineData("set webmail_pfx6 { type ipv6_addr; flags dynamic, timeout; timeout 10000ms; size 65536; }")]
     [InlineData("limit name \"wk_log_knock\" log prefix \"wk:wrong:webmail\" group 7300")]
     [InlineData("limit name \"wk_log_noise\" log prefix \"wk:drop:webmail\" group 7300")]
     [InlineData("limit name \"wk_log_noise\" log prefix \"wk:flood:ssh\" group 7300")]
@@ -51,7 +69,6 @@ public sealed class RulesetBuilderTests
     [InlineData("ct state new tcp flags & (fin|syn|rst|ack) != syn drop")]
     [InlineData("meta l4proto tcp ip frag-off & 0x3fff != 0 drop")]
     [InlineData("add @scan4 { ip saddr limit rate over 20/minute burst 20 packets } update @blocked4 { ip saddr } goto log_scan")]
-    [InlineData("socket transparent 0 return")]
     public void Table_contains_rule(string expected)
     {
         Assert.Contains(expected, Table());
@@ -65,6 +82,9 @@ public sealed class RulesetBuilderTests
     [InlineData("ssh_k4_4")]
     [InlineData("log_step_webmail_3")]
     [InlineData("always4")]
+    [InlineData("ip saddr @blocked4 drop")]
+    [InlineData("ct state established,related accept\n\t\tmeta l4proto { icmp")]
+    [InlineData("\t\tct state new drop\n")]
     public void Table_does_not_contain(string unexpected)
     {
         Assert.DoesNotContain(unexpected, Table());
@@ -95,29 +115,102 @@ public sealed class RulesetBuilderTests
             Table());
     }
 
-    [Fact]
-    public void A_retransmitted_knock_syn_is_dropped_after_the_ban_and_the_rate_and_before_the_steps()
+    private static string[] ChainLines(string text, string chain)
     {
-        var text = Table();
-        var start = text.IndexOf("chain webmail_knock {", StringComparison.Ordinal);
+        var start = text.IndexOf($"chain {chain} {{", StringComparison.Ordinal);
         var body = text[start..text.IndexOf("\t}", start, StringComparison.Ordinal)];
-        var lines = body.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[1..];
+        return body.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[1..];
+    }
 
+    [Fact]
+    public void A_source_with_a_window_skips_the_ban_and_the_rate_and_a_banned_one_gets_the_closed_port_verdict()
+    {
         Assert.Equal(
         [
-            "ip saddr @knockban4 drop",
-            "ip6 saddr @knockban6 drop",
+            "ip saddr @webmail_allow4 goto webmail_knock_seq",
+            "ip saddr @webmail_nets4 goto webmail_knock_seq",
+            "ip saddr @ssh_allow4 goto webmail_knock_seq",
+            "ip saddr @ssh_nets4 goto webmail_knock_seq",
+            "ip6 saddr @webmail_allow6 goto webmail_knock_seq",
+            "ip6 saddr @webmail_nets6 goto webmail_knock_seq",
+            "ip6 saddr @ssh_allow6 goto webmail_knock_seq",
+            "ip6 saddr @ssh_nets6 goto webmail_knock_seq",
+            "ip saddr @knockban4 goto closed_port",
+            "ip6 saddr & ffff:ffff:ffff:ffff:: @knockban6 goto closed_port",
             "add @webmail_rate4 { ip saddr limit rate over 20/second burst 10 packets } update @knockban4 { ip saddr } goto log_flood_webmail",
-            "add @webmail_rate6 { ip6 saddr limit rate over 20/second burst 10 packets } update @knockban6 { ip6 saddr } goto log_flood_webmail",
-            "ip saddr . tcp dport . tcp sport @webmail_seen4 drop",
-            "ip6 saddr . tcp dport . tcp sport @webmail_seen6 drop",
+            "add @webmail_rate6 { ip6 saddr & ffff:ffff:ffff:ffff:: limit rate over 20/second burst 10 packets } update @knockban6 { ip6 saddr & ffff:ffff:ffff:ffff:: } goto log_flood_webmail",
+            "goto webmail_knock_seq",
+        ],
+            ChainLines(Table(), "webmail_knock"));
+    }
+
+    [Fact]
+    public void A_retransmitted_knock_syn_is_turned_away_before_the_prefix_share_and_the_steps()
+    {
+        Assert.Equal(
+        [
+            "ip saddr . tcp dport . tcp sport @webmail_seen4 goto closed_port",
+            "ip6 saddr . tcp dport . tcp sport @webmail_seen6 goto closed_port",
             // Alone in their rules: a full set breaks only the add, and the SYN goes on to the steps.
             "add @webmail_seen4 { ip saddr . tcp dport . tcp sport }",
             "add @webmail_seen6 { ip6 saddr . tcp dport . tcp sport }",
+            // 10 % of 65536 = 6553 per 10 s step timeout: 3276 at once, 3277 more over 10 s.
+            "update @webmail_pfx4 { ip saddr & 255.255.255.0 limit rate over 328/second burst 3276 packets } counter name \"prefix_full\" goto closed_port",
+            "update @webmail_pfx6 { ip6 saddr & ffff:ffff:ffff:ffff:: limit rate over 328/second burst 3276 packets } counter name \"prefix_full\" goto closed_port",
             "tcp dport vmap { 7000 : goto webmail_step1, 8000 : goto webmail_step2, 9000 : goto webmail_step3 }",
-            "drop",
+            "goto closed_port",
         ],
-            lines);
+            ChainLines(Table(), "webmail_knock_seq"));
+    }
+
+    [Fact]
+    public void The_scan_detector_never_blocks_a_source_with_a_window()
+    {
+        var lines = ChainLines(Table(), "scan");
+
+        Assert.Equal(8, lines.TakeWhile(l => l.EndsWith(" return", StringComparison.Ordinal)).Count());
+        Assert.Contains("ip saddr @webmail_allow4 return", lines[..8]);
+        Assert.Contains("ip6 saddr @ssh_nets6 return", lines[..8]);
+        Assert.StartsWith("add @scan4", lines[8]);
+    }
+
+    [Fact]
+    public void Drop_mode_drops_where_reset_mode_rejects()
+    {
+        var options = Options();
+        options.Firewall.ClosedPorts = ClosedPortsMode.Drop;
+        var text = Table(options);
+
+        Assert.Equal(["drop"], ChainLines(text, "closed_port"));
+        Assert.DoesNotContain("reject", text);
+        Assert.DoesNotContain("socket transparent", text);
+        Assert.EndsWith("tcp flags & (fin|syn|rst|ack) == syn goto closed_port\n\t\tmeta l4proto udp ct state new goto closed_port\n\t\tct state new drop\n\t}\n}\n", text);
+    }
+
+    [Theory]
+    [InlineData(null, false, ClosedPortsMode.Reset)]
+    [InlineData(null, true, ClosedPortsMode.Drop)]
+    [InlineData(ClosedPortsMode.Drop, false, ClosedPortsMode.Drop)]
+    [InlineData(ClosedPortsMode.Reset, false, ClosedPortsMode.Reset)]
+    [InlineData(ClosedPortsMode.Drop, true, ClosedPortsMode.Drop)]
+    public void Default_drop_is_an_alias_of_drop(ClosedPortsMode? closedPorts, bool defaultDrop, ClosedPortsMode expected)
+    {
+        var options = Options();
+        options.Firewall.ClosedPorts = closedPorts;
+
+        Assert.Equal(expected, new RulesetBuilder(options, new NftablesOptions { DefaultDrop = defaultDrop }).ClosedPorts);
+    }
+
+    [Fact]
+    public void Every_log_chain_but_the_scan_ends_in_the_closed_port_verdict()
+    {
+        var text = Table();
+        foreach (var chain in new[] { "log_open_webmail", "log_wrong_webmail", "log_step_webmail_1", "log_flood_ssh", "log_drop_webmail" })
+        {
+            Assert.Equal("goto closed_port", ChainLines(text, chain)[^1]);
+        }
+
+        Assert.Equal("drop", ChainLines(text, "log_scan")[^1]);
     }
 
     [Fact]
@@ -148,7 +241,7 @@ public sealed class RulesetBuilderTests
     }
 
     [Fact]
-    public void Input_chain_accepts_nothing_established_without_default_drop()
+    public void Input_chain_accepts_nothing_established_in_reset_mode()
     {
         var text = Table();
 
@@ -164,6 +257,7 @@ public sealed class RulesetBuilderTests
         Assert.True(input.IndexOf("jump webmail_protect", StringComparison.Ordinal) < input.IndexOf("ct state established,related accept", StringComparison.Ordinal));
         Assert.Contains("tcp dport 25 accept", input);
         Assert.EndsWith("ct state new drop\n\t}\n}\n", text);
+        Assert.Equal(["drop"], ChainLines(text, "closed_port"));
     }
 
     [Theory]
@@ -234,6 +328,6 @@ public sealed class RulesetBuilderTests
 
         Assert.Contains("set always4 { type ipv4_addr; flags interval; auto-merge; elements = { 192.0.2.128/25 }; }", text);
         Assert.Contains("ip6 saddr @always6 accept", text);
-        Assert.True(text.IndexOf("ip saddr @always4 accept", StringComparison.Ordinal) < text.IndexOf("ip saddr @blocked4 drop", StringComparison.Ordinal));
+        Assert.True(text.IndexOf("ip saddr @always4 accept", StringComparison.Ordinal) < text.IndexOf("ip saddr @blocked4 ct state new drop", StringComparison.Ordinal));
     }
 }

@@ -5,7 +5,7 @@ namespace WebKnock.Firewall.Nftables.Tests;
 /// <summary>The generated text is accepted by nft and the kernel (check mode, in an empty namespace).</summary>
 public sealed class RulesetCheckTests
 {
-    public static TheoryData<string> Variants => ["default", "webmail-only", "one-port", "default-drop", "no-extras", "always-allowed", "keep-all"];
+    public static TheoryData<string> Variants => ["default", "webmail-only", "one-port", "default-drop", "drop", "ipv6-128", "no-extras", "always-allowed", "keep-all"];
 
     [NftCheckFact]
     public void Every_variant_loads()
@@ -53,6 +53,14 @@ public sealed class RulesetCheckTests
                 nftables.DefaultDrop = true;
                 nftables.AlwaysOpenTcpPorts = [25, 80];
                 nftables.AlwaysOpenUdpPorts = [53];
+                break;
+            case "drop":
+                options.Firewall.ClosedPorts = WebKnock.Configuration.ClosedPortsMode.Drop;
+                break;
+            case "ipv6-128":
+                nftables.SourcePrefixV6 = 128;
+                nftables.SourcePrefixV4 = 32;
+                nftables.PrefixShare = 1;
                 break;
             case "no-extras":
                 nftables.ScanDetection = false;

@@ -24,6 +24,10 @@ public sealed class RulesetValidationTests
     [InlineData("priority", "WebKnock:Firewall:Nftables:InputPriority")]
     [InlineData("scan", "WebKnock:Firewall:Nftables: ScanThreshold")]
     [InlineData("open-knock", "WebKnock:Firewall:Nftables:AlwaysOpenTcpPorts: port 9000")]
+    [InlineData("default-drop-reset", "WebKnock:Firewall:Nftables:DefaultDrop is replaced by WebKnock:Firewall:ClosedPorts")]
+    [InlineData("share", "WebKnock:Firewall:Nftables:PrefixShare")]
+    [InlineData("prefix6", "WebKnock:Firewall:Nftables:SourcePrefixV6")]
+    [InlineData("reject", "WebKnock:Firewall:Nftables:RejectRatePerSecond")]
     public void Bad_configuration_names_its_key(string problem, string expected)
     {
         var options = RulesetBuilderTests.Options();
@@ -42,6 +46,10 @@ public sealed class RulesetValidationTests
             case "priority": nftables.InputPriority = -300; break;
             case "scan": nftables.ScanThreshold = 0; break;
             case "open-knock": nftables.AlwaysOpenTcpPorts = [9000]; break;
+            case "default-drop-reset": nftables.DefaultDrop = true; options.Firewall.ClosedPorts = ClosedPortsMode.Reset; break;
+            case "share": nftables.PrefixShare = 1.5; break;
+            case "prefix6": nftables.SourcePrefixV6 = 8; break;
+            case "reject": nftables.RejectRatePerSecond = 0; break;
         }
 
         var errors = RulesetValidation.Validate(options, nftables);

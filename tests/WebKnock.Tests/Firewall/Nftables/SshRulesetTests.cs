@@ -34,7 +34,7 @@ public sealed class SshRulesetTests
     [InlineData("ip saddr @ssh_k2_4 delete @ssh_k2_4 { ip saddr } update @ssh_allow4 { ip saddr timeout 60000ms } goto log_open_ssh")]
     [InlineData("ip6 saddr @ssh_k2_6 delete @ssh_k2_6 { ip6 saddr } update @ssh_allow6 { ip6 saddr timeout 60000ms } goto log_open_ssh")]
     [InlineData("ip6 saddr @webmail_k2_6 delete @webmail_k2_6 { ip6 saddr } update @webmail_allow6 { ip6 saddr timeout 1800000ms } goto log_open_webmail")]
-    [InlineData("limit name \"wk_log_knock\" log prefix \"wk:open:ssh\" group 7300")]
+    [InlineData("limit name \"wk_log_open\" log prefix \"wk:open:ssh\" group 7300")]
     [InlineData("limit name \"wk_log_noise\" log prefix \"wk:drop:ssh\" group 7300")]
     public void Ssh_has_its_own_knock_window_and_protected_port(string expected)
     {
@@ -61,7 +61,7 @@ public sealed class SshRulesetTests
         var always6 = input.IndexOf("ip6 saddr @always6 accept", StringComparison.Ordinal);
 
         Assert.True(always4 > 0 && always6 > 0);
-        foreach (var later in new[] { "ip saddr @blocked4 drop", "jump ssh_protect", "jump webmail_protect", "jump ssh_knock", "jump scan" })
+        foreach (var later in new[] { "ip saddr @blocked4 ct state new drop", "jump ssh_protect", "jump webmail_protect", "jump ssh_knock", "jump scan" })
         {
             var at = input.IndexOf(later, StringComparison.Ordinal);
             Assert.True(at > always4 && at > always6, $"'{later}' comes before the always-allowed accept");
