@@ -18,6 +18,7 @@ internal static class ProxyServiceCollectionExtensions
     {
         services.TryAddSingleton<ClientAddressResolver>();
         services.TryAddSingleton<ConnectionRegistry>();
+        services.TryAddSingleton<StrangerConnections>();
         services.TryAddSingleton<BannerRenderer>();
         services.TryAddSingleton<WebmailProxyMiddleware>();
         services.AddAntiforgery();
