@@ -21,11 +21,20 @@ public sealed class AdminOptions
     /// </summary>
     public string[] Networks { get; set; } = [];
 
-    /// <summary>Failed sign-ins, per user name and per source address, before either is locked out.</summary>
+    /// <summary>
+    /// Failed sign-ins, per source (an IPv4 address or an IPv6 /64) and per user name from that source, before either
+    /// is locked out (from that source only: a name is never locked everywhere).
+    /// </summary>
     public int MaxFailedSignIns { get; set; } = 5;
 
     /// <summary>How long a lockout lasts, and how far back failures are counted.</summary>
     public TimeSpan Lockout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Most password checks (PBKDF2) running at once; a sign-in beyond them is answered at once as busy, neither
+    /// checked nor counted as a failure.
+    /// </summary>
+    public int MaxConcurrentVerifications { get; set; } = 2;
 
     /// <summary>A session without a request for this long ends (sliding).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(30);

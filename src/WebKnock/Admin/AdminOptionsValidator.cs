@@ -42,6 +42,11 @@ internal sealed class AdminOptionsValidator(IOptions<WebKnockOptions> webknock) 
             errors.Add($"{Prefix}MaxFailedSignIns must be between 1 and 1000 (got {options.MaxFailedSignIns}).");
         }
 
+        if (options.MaxConcurrentVerifications is < 1 or > 64)
+        {
+            errors.Add($"{Prefix}MaxConcurrentVerifications must be between 1 and 64 (got {options.MaxConcurrentVerifications}).");
+        }
+
         if (options.Lockout < TimeSpan.FromSeconds(1) || options.Lockout > TimeSpan.FromDays(1))
         {
             errors.Add($"{Prefix}Lockout must be between 00:00:01 and 1.00:00:00 (got {options.Lockout}).");

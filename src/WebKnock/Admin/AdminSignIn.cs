@@ -5,7 +5,7 @@ using WebKnock.Events;
 namespace WebKnock.Admin;
 
 /// <summary>The outcome of a sign-in: the administrator's configured name, or why not.</summary>
-internal sealed record SignInOutcome(string? Administrator, DateTimeOffset? LockedUntil)
+internal sealed record SignInOutcome(string? Administrator, DateTimeOffset? LockedUntil, bool Busy = false)
 {
     public bool Succeeded => Administrator is not null;
 }
@@ -15,9 +15,11 @@ internal sealed record SignInOutcome(string? Administrator, DateTimeOffset? Lock
 /// attempt is logged (never the password) and recorded as a login of the service <c>admin</c>: as
 /// LoginSucceeded/LoginFailed rather than AdminAction, so that the events page and the login charts show
 /// them beside the webmail's and SSH's logins, by user and by address; AdminAction is kept for what a
-/// signed-in administrator does to windows and blocks.
+/// signed-in administrator does to windows and blocks. At most <see cref="AdminOptions.MaxConcurrentVerifications"/>
+/// password checks (PBKDF2, hundreds of thousands of iterations each) run at once; an attempt beyond them is answered
+/// at once as busy, neither checked nor counted as a failure, so a flood of sign-ins cannot take every core.
 /// </summary>
-internal sealed partial class AdminSignIn
+internal sealed partial class AdminSignIn : IDisposable
 {
     public const string Service = "admin";
 
@@ -27,6 +29,7 @@ internal sealed partial class AdminSignIn
     private readonly IEventRecorder _recorder;
     private readonly TimeProvider _time;
     private readonly ILogger<AdminSignIn> _logger;
+    private readonly SemaphoreSlim _verifications;
 
     public AdminSignIn(IOptions<AdminOptions> options, SignInLockout lockout, IEventRecorder recorder, TimeProvider time, ILogger<AdminSignIn> logger)
     {
@@ -46,6 +49,7 @@ internal sealed partial class AdminSignIn
         _recorder = recorder;
         _time = time;
         _logger = logger;
+        _verifications = new SemaphoreSlim(Math.Max(1, options.Value.MaxConcurrentVerifications));
     }
 
     public SignInOutcome Check(string? name, string? password, IPAddress address)
@@ -66,11 +70,26 @@ internal sealed partial class AdminSignIn
             return new SignInOutcome(null, locked);
         }
 
+        if (!_verifications.Wait(TimeSpan.Zero))
+        {
+            SignInBusy(_logger, name, address);
+            return new SignInOutcome(null, null, Busy: true);
+        }
+
         var known = _users.TryGetValue(name, out var user);
-        var matches = (known ? user.Hash : _decoy).Verify(password) && known;
+        bool matches;
+        try
+        {
+            matches = (known ? user.Hash : _decoy).Verify(password) && known;
+        }
+        finally
+        {
+            _verifications.Release();
+        }
+
         if (matches)
         {
-            _lockout.Succeeded(name);
+            _lockout.Succeeded(name, address);
             SignInSucceeded(_logger, user.Name, address);
             _recorder.Record(GatewayEvents.Login(true, Service, address, user.Name, now));
             return new SignInOutcome(user.Name, null);
@@ -94,6 +113,11 @@ internal sealed partial class AdminSignIn
         SignOutLog(_logger, administrator, address);
         _recorder.Record(GatewayEvents.SignedOut(Service, address, administrator, _time.GetUtcNow()));
     }
+
+    public void Dispose() => _verifications.Dispose();
+
+    [LoggerMessage(9201, LogLevel.Warning, "Administrator sign-in as {User} from {Address} refused unchecked: every password check is busy (WebKnock:Admin:MaxConcurrentVerifications)")]
+    private static partial void SignInBusy(ILogger logger, string user, IPAddress address);
 
     [LoggerMessage(8500, LogLevel.Information, "Administrator {User} signed in from {Address}")]
     private static partial void SignInSucceeded(ILogger logger, string user, IPAddress address);

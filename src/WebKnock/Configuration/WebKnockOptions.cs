@@ -223,6 +223,14 @@ public sealed class NetworkOptions
     /// organisation or provider; a site is a /48).
     /// </summary>
     public int NetworkWindowMinPrefixV6 { get; set; } = 32;
+
+    /// <summary>
+    /// How long a new connection from an address without a window (not always allowed, not a trusted proxy, not in
+    /// an operations or admin network) waits for its window before it is closed without a TLS handshake: the
+    /// kernel lets the address in at its last knock, and the report reaches the gateway a moment later. 0 closes it
+    /// at once.
+    /// </summary>
+    public TimeSpan WindowWait { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 public enum GateRefusal
@@ -235,6 +243,12 @@ public sealed class FirewallOptions
 {
     /// <summary><c>InMemory</c> (development, tests) or <c>Nftables</c> (production).</summary>
     public string Backend { get; set; } = "InMemory";
+
+    /// <summary>
+    /// Start with the in-memory backend in the Production environment (it guards nothing in the kernel: every port
+    /// stays reachable and a stranger's connection is only closed by the gateway). Off: such a start is refused.
+    /// </summary>
+    public bool AllowInMemoryInProduction { get; set; }
 
     /// <summary>Development only: listen on the knock ports on loopback and count each connection as a knock.</summary>
     public bool LoopbackKnockListener { get; set; }

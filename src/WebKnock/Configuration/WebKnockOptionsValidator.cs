@@ -207,6 +207,11 @@ internal sealed class WebKnockOptionsValidator : IValidateOptions<WebKnockOption
             errors.Add($"{Root}:Network:MaxConnectionsPerAddress must be 0 (no limit) or more (got {network.MaxConnectionsPerAddress}).");
         }
 
+        if (network.WindowWait < TimeSpan.Zero || network.WindowWait > TimeSpan.FromSeconds(10))
+        {
+            errors.Add($"{Root}:Network:WindowWait must be between 00:00:00 and 00:00:10 (got {network.WindowWait}).");
+        }
+
         if (network.NetworkWindowMinPrefixV4 is < 1 or > 32)
         {
             errors.Add($"{Root}:Network:NetworkWindowMinPrefixV4 must be between 1 and 32 (got {network.NetworkWindowMinPrefixV4}).");

@@ -22,6 +22,11 @@ internal static partial class GatewayEndpoints
 
         group.MapGet("/token", (HttpContext context, IAntiforgery antiforgery) =>
         {
+            if (!context.Request.IsHttps)
+            {
+                return HttpsOnly(); // the anti-forgery cookie is Secure: the antiforgery system refuses plain HTTP
+            }
+
             var tokens = antiforgery.GetAndStoreTokens(context);
             context.Response.Headers.CacheControl = "no-store";
             return Results.Json(new TokenResponse(tokens.RequestToken!, TokenHeader), GatewayJson.Default.TokenResponse);
@@ -42,6 +47,11 @@ internal static partial class GatewayEndpoints
         TimeProvider time,
         ILoggerFactory loggers)
     {
+        if (!context.Request.IsHttps)
+        {
+            return HttpsOnly();
+        }
+
         if (!await antiforgery.IsRequestValidAsync(context))
         {
             return Results.BadRequest(new { error = "Missing or invalid anti-forgery token." });
@@ -61,6 +71,8 @@ internal static partial class GatewayEndpoints
 
         return Results.Json(GatewayStatus.For(address, windows, sessions, time), GatewayJson.Default.GatewayStatus);
     }
+
+    private static IResult HttpsOnly() => Results.BadRequest(new { error = "Only over HTTPS." });
 
     [LoggerMessage(5000, LogLevel.Warning, "Extension refused for {Address}: no live webmail session")]
     private static partial void ExtendRefused(ILogger logger, System.Net.IPAddress address);

@@ -16,6 +16,7 @@ internal static class WebKnockHostBuilderExtensions
         builder.AddWebKnockConfiguration();
         builder.Services.AddSingleton<IValidateOptions<WebKnockOptions>, WebKnockOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<WebKnockOptions>, PortListValidator>();
+        builder.Services.AddSingleton<IValidateOptions<WebKnockOptions>, ExposureValidator>();
         builder.Services.AddOptions<WebKnockOptions>().Bind(builder.Configuration.GetSection(WebKnockOptions.SectionName)).PostConfigure(o => o.ApplyDefaults()).ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
@@ -85,12 +86,18 @@ internal static class WebKnockHostBuilderExtensions
     private static void AddWebKnockKestrel(this WebApplicationBuilder builder)
     {
         var connections = new ConnectionRegistry();
+        var strangers = new StrangerConnections();
         builder.Services.AddSingleton(connections);
+        builder.Services.AddSingleton(strangers);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             WebKnock.Hosting.KestrelLimitsConfiguration.Bind(builder.Configuration, kestrel.Limits);
-            kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => connection => connections.TrackAsync(connection, next)));
+            // Both before TLS (the endpoint's UseHttps comes after the defaults): first strangers are closed, then the
+            // per-address limit counts what is left.
+            kestrel.ConfigureEndpointDefaults(listen => listen
+                .Use(next => connection => strangers.FilterAsync(connection, next))
+                .Use(next => connection => connections.TrackAsync(connection, next)));
         });
     }
 }

@@ -21,6 +21,7 @@ internal sealed class GatewayMetrics
     private readonly MetricsRegistry.LabeledCounter[] _proxied;
     private readonly MetricsRegistry.LabeledCounter _gateRefusals;
     private readonly MetricsRegistry.LabeledCounter _connectionsRefused;
+    private readonly MetricsRegistry.LabeledCounter _strangersRefused;
 
     public GatewayMetrics(MetricsRegistry registry, IOptions<WebKnockOptions> options)
     {
@@ -33,6 +34,7 @@ internal sealed class GatewayMetrics
         _proxied = [.. ClassNames.Select(c => proxied.WithLabels(c))];
         _gateRefusals = registry.Counter("webknock_gate_refusals_total", "Requests the gate refused: no open window, not always allowed, no exemption for the path.").WithLabels();
         _connectionsRefused = registry.Counter("webknock_connections_refused_total", "Connections closed before TLS because their address already had WebKnock:Network:MaxConnectionsPerAddress open.").WithLabels();
+        _strangersRefused = registry.Counter("webknock_strangers_refused_total", "Connections closed before TLS because their address had no open window (and was not always allowed, a trusted proxy, or in an operations or admin network).").WithLabels();
 
         var services = options.Value.GuardedServices();
         foreach (var service in services)
@@ -99,6 +101,8 @@ internal sealed class GatewayMetrics
     public void GateRefused() => _gateRefusals.Increment();
 
     public void ConnectionRefused() => _connectionsRefused.Increment();
+
+    public void StrangerRefused() => _strangersRefused.Increment();
 }
 
 /// <summary>Counts every knock event (registered beside the window manager and the event store).</summary>

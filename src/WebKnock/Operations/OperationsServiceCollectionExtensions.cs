@@ -29,7 +29,8 @@ internal static class OperationsServiceCollectionExtensions
             services.AddSingleton(sp =>
             {
                 var o = sp.GetRequiredService<IOptions<OperationsOptions>>().Value;
-                return new GateExemption("operations", path(o), Prefix: false, o.Enabled ? NetworkList.Parse(o.Networks) : NetworkList.Empty);
+                // GET only, as the endpoints are mapped: a POST or HEAD has no endpoint here and would go on to the webmail.
+                return new GateExemption("operations", path(o), Prefix: false, o.Enabled ? NetworkList.Parse(o.Networks) : NetworkList.Empty, [HttpMethods.Get]);
             });
         }
 

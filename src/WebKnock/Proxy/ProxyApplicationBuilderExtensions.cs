@@ -45,8 +45,48 @@ internal static partial class ProxyApplicationBuilderExtensions
                     $"network window closed: {closed.Reason}");
             }
         };
+        app.UseStrangerFilter(windows, network, alwaysAllowed, metrics);
         app.UseMiddleware<GateMiddleware>();
         return app;
+    }
+
+    /// <summary>
+    /// Who passes Kestrel's connection filter before TLS: an address with an open webmail window (its own or a
+    /// network's), always allowed, a trusted proxy (it carries many clients; the gate judges each request), or in the
+    /// networks of a gate exemption (operations, admin; the gate then lets it reach only those paths).
+    /// </summary>
+    private static void UseStrangerFilter(this WebApplication app, WebKnock.Windows.AccessWindowManager windows, NetworkOptions network, NetworkList alwaysAllowed, WebKnock.Operations.GatewayMetrics? metrics)
+    {
+        var strangers = app.Services.GetRequiredService<StrangerConnections>();
+        var trusted = NetworkList.Parse(network.TrustedProxies);
+        var exempt = app.Services.GetServices<GateExemption>().Select(e => e.Networks).ToArray();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("WebKnock.Proxy.Gate.StrangerConnections");
+        windows.Opened += opened =>
+        {
+            if (opened.Service == WebKnock.Knocking.ServiceNames.Webmail)
+            {
+                strangers.WindowOpened(opened.Address);
+            }
+        };
+        windows.NetworkOpened += opened =>
+        {
+            if (opened.Service == WebKnock.Knocking.ServiceNames.Webmail)
+            {
+                strangers.NetworkOpened(opened.Network);
+            }
+        };
+        strangers.Policy = new StrangerPolicy(
+            address => windows.IsOpen(WebKnock.Knocking.ServiceNames.Webmail, address) || alwaysAllowed.Contains(address) || trusted.Contains(address)
+                || Array.Exists(exempt, networks => networks.Contains(address)),
+            network.WindowWait,
+            (address, tell) =>
+            {
+                metrics?.StrangerRefused();
+                if (tell)
+                {
+                    StrangerRefused(logger, address);
+                }
+            });
     }
 
     /// <summary>The gateway's files and endpoints under its prefix, then the proxy for everything else (after the gate).</summary>
@@ -76,4 +116,8 @@ internal static partial class ProxyApplicationBuilderExtensions
     [LoggerMessage(4010, LogLevel.Warning, "Refusing new connections from {Address}: it has {Max} open (WebKnock:Network:MaxConnectionsPerAddress); "
         + "told at most once a minute while it stays there, each refusal counted in webknock_connections_refused_total")]
     private static partial void ConnectionsRefused(ILogger logger, System.Net.IPAddress address, int max);
+
+    [LoggerMessage(9200, LogLevel.Information, "Closed a connection from {Address} before TLS: no open window; "
+        + "told at most once a minute per address, each counted in webknock_strangers_refused_total")]
+    private static partial void StrangerRefused(ILogger logger, System.Net.IPAddress address);
 }

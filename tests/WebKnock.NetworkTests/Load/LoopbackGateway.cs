@@ -77,6 +77,7 @@ public sealed class LoopbackGateway : IAsyncDisposable
             $"--Kestrel:Endpoints:Https:Certificate:Path={certificate}",
             $"--Kestrel:Endpoints:Https:Certificate:KeyPath={key}",
             "--WebKnock:Firewall:Backend=InMemory",
+            "--WebKnock:Firewall:AllowInMemoryInProduction=true", // Production's limits, without a kernel table
             "--WebKnock:Firewall:LoopbackKnockListener=false",
             "--WebKnock:Network:AlwaysAllowed:0=127.0.0.1/32",
             $"--WebKnock:Upstream:Url=http://127.0.0.1:{FixturePort}/",

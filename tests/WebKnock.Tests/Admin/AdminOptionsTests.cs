@@ -18,6 +18,7 @@ public sealed class AdminOptionsTests
         { "WebKnock:Admin:Path", "/admin/", "WebKnock:Admin:Path" },
         { "WebKnock:Admin:Path", "/.webknock", "overlaps WebKnock:PathPrefix" },
         { "WebKnock:Admin:MaxFailedSignIns", "0", "WebKnock:Admin:MaxFailedSignIns" },
+        { "WebKnock:Admin:MaxConcurrentVerifications", "0", "WebKnock:Admin:MaxConcurrentVerifications" },
         { "WebKnock:Admin:Lockout", "00:00:00", "WebKnock:Admin:Lockout" },
         { "WebKnock:Admin:SessionLifetime", "00:00:10", "WebKnock:Admin:SessionLifetime" },
     };

@@ -24,6 +24,8 @@ public sealed class StartupValidationTests
     [InlineData("WebKnock:Network:NetworkWindowMinPrefixV4", "0")]
     [InlineData("WebKnock:Network:NetworkWindowMinPrefixV6", "129")]
     [InlineData("WebKnock:Firewall:Nftables:MaxNetworkWindows", "0")]
+    [InlineData("WebKnock:Network:WindowWait", "00:01:00")]
+    [InlineData("Kestrel:Endpoints:Https:Url", "https://0.0.0.0:8443")] // not a protected port: reachable without a knock
     public async Task Refuses_to_start_naming_the_key(string key, string value)
     {
         var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>

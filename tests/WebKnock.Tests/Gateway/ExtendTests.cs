@@ -34,6 +34,20 @@ public sealed class ExtendTests : IAsyncLifetime
         await client.GetFromJsonAsync<JsonElement>("/.webknock/status");
 
     [Fact]
+    public async Task The_anti_forgery_cookie_is_secure_http_only_strict_and_on_the_gateways_path_like_the_admins()
+    {
+        using var response = await _gw.Client(Nat).GetAsync("/.webknock/token");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".webknock.af=", StringComparison.Ordinal));
+        var attributes = cookie.Split("; ").Skip(1).Select(a => a.ToLowerInvariant()).ToList();
+        Assert.Contains("secure", attributes);
+        Assert.Contains("httponly", attributes);
+        Assert.Contains("samesite=strict", attributes);
+        Assert.Contains("path=/.webknock/", attributes);
+    }
+
+    [Fact]
     public async Task Without_a_token_it_is_a_bad_request()
     {
         var alice = _gw.Client(Nat);

@@ -283,8 +283,44 @@ public sealed class OperationsEndpointsTests : IAsyncLifetime
         viaProxy.DefaultRequestHeaders.Add("X-Forwarded-For", Outsider);
 
         Assert.True(await viaProxy.IsRefusedAsync("/metrics"));
-        using var direct = await gw.Client(Loopback).GetAsync("/metrics");
-        Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
+
+        // The proxy's own request (no X-Forwarded-For) names no client: it fails closed, though loopback is an
+        // operations network. A local monitor behind such a proxy is named by the proxy, or scrapes through it.
+        Assert.True(await gw.Client(Loopback).IsRefusedAsync("/metrics"));
+        var monitor = gw.Client(Loopback);
+        monitor.DefaultRequestHeaders.Add("X-Forwarded-For", "::1");
+        using var named = await monitor.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, named.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("HEAD", "/metrics")]
+    [InlineData("POST", "/metrics")]
+    [InlineData("POST", "/healthz")]
+    [InlineData("PUT", "/healthz")]
+    public async Task Only_GET_is_exempt_another_method_from_an_operations_network_without_a_window_is_refused_not_proxied(string method, string path)
+    {
+        await using var upstream = await RecordingUpstream.StartAsync();
+        await using var gw = await GatewayHarness.StartAsync(new Dictionary<string, string?> { ["WebKnock:Upstream:Url"] = upstream.Url });
+
+        using (var get = await gw.Client(Loopback).GetAsync(path))
+        {
+            Assert.True(get.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"GET {path}: {get.StatusCode}");
+        }
+
+        var refused = false;
+        try
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? new StringContent("x") : null };
+            using var response = await gw.Client(Loopback).SendAsync(request);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+        {
+            refused = true;
+        }
+
+        Assert.True(refused, $"{method} {path} from loopback without a window was answered");
+        Assert.Empty(upstream.Requests);
     }
 
     private static Dictionary<string, (string Status, string Detail)> Checks(JsonElement body)

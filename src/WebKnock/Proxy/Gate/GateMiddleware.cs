@@ -9,7 +9,8 @@ namespace WebKnock.Proxy.Gate;
 /// <summary>
 /// Defence in depth behind the kernel: a request from an address without an open webmail window (its own or a
 /// network's), not in an always-allowed network, and not let through for its path by a <see cref="GateExemption"/>,
-/// gets no response at all; the connection is aborted.
+/// gets no response at all; the connection is aborted. A request whose client a trusted proxy did not name
+/// (<see cref="ClientAddressResolver.Unknown"/>) never passes.
 /// </summary>
 internal sealed partial class GateMiddleware(
     RequestDelegate next,
@@ -29,7 +30,8 @@ internal sealed partial class GateMiddleware(
         var address = resolver.Resolve(context);
         context.Features.Set(new ClientAddressFeature(address));
         ConnectionRegistry.HandlingRequestOn(context.Connection.Id);
-        if (windows.IsOpen(ServiceNames.Webmail, address) || _alwaysAllowed.Contains(address) || IsExempt(context.Request.Path, address))
+        if (!address.Equals(ClientAddressResolver.Unknown)
+            && (windows.IsOpen(ServiceNames.Webmail, address) || _alwaysAllowed.Contains(address) || IsExempt(context.Request, address)))
         {
             return next(context);
         }
@@ -46,11 +48,11 @@ internal sealed partial class GateMiddleware(
         return Task.CompletedTask;
     }
 
-    private bool IsExempt(PathString path, IPAddress address)
+    private bool IsExempt(HttpRequest request, IPAddress address)
     {
         foreach (var exemption in _exemptions)
         {
-            if (exemption.Allows(path, address))
+            if (exemption.Allows(request, address))
             {
                 return true;
             }
