@@ -38,6 +38,11 @@ internal static class InputChain
         {
             body.Line($"type filter hook input priority {options.InputPriority.ToString(CultureInfo.InvariantCulture)}; policy accept;");
             body.Line("iif \"lo\" accept");
+            if (builder.SpaJump is { } spa)
+            {
+                body.Line(spa);
+            }
+
             foreach (var f in NftFamily.Both.Where(f => alwaysFamilies.Contains(f.Suffix)))
             {
                 body.Line($"{f.Saddr} @{NftNames.Always}{f.Suffix} accept");
