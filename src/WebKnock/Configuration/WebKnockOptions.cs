@@ -30,6 +30,9 @@ public sealed class WebKnockOptions
 
     public FirewallOptions Firewall { get; set; } = new();
 
+    /// <summary>Single-packet authorization (fwknop clients), <c>WebKnock:Spa</c>.</summary>
+    public WebKnock.Knocking.Spa.SpaOptions Spa { get; set; } = new();
+
     /// <summary>The path under which the gateway serves its own endpoints and files.</summary>
     public string PathPrefix { get; set; } = "/.webknock/";
 

@@ -35,4 +35,10 @@ public enum GatewayEventType
 
     /// <summary>An administrator acted (extend, close, open, block...): the detail says what.</summary>
     AdminAction = 15,
+
+    /// <summary>A single-packet authorization opened a window: the user, the address, the requested port.</summary>
+    SpaAccepted = 40,
+
+    /// <summary>A single-packet authorization was refused: the detail says why (bad_hmac, replay, stale...).</summary>
+    SpaRefused = 41,
 }

@@ -30,7 +30,8 @@ internal static class WebKnockHostBuilderExtensions
             .AddWebmail()
             .AddWebKnockProxy()
             .AddEventStore()
-            .AddOperations();
+            .AddOperations()
+            .AddSpa();
         builder.Services.AddHostedService<WebKnock.Events.WindowEventRecording>();
         builder.Services.AddWebKnockAdmin();
 

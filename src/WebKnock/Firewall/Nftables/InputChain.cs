@@ -43,6 +43,12 @@ internal static class InputChain
 
             // No real packet has an IPv4-mapped source: a forgery (or a bypass of the IPv4 rules). Counted for /metrics.
             body.Line($"ip6 saddr ::ffff:0.0.0.0/96 counter name \"{NftNames.MappedCounter}\" drop");
+
+            if (builder.SpaJump is { } spa)
+            {
+                body.Line(spa);
+            }
+
             foreach (var f in NftFamily.Both.Where(f => alwaysFamilies.Contains(f.Suffix)))
             {
                 body.Line($"{f.Saddr} @{NftNames.Always}{f.Suffix} accept");

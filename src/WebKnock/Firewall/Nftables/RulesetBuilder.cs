@@ -24,6 +24,7 @@ internal sealed class RulesetBuilder
     public const string PureSyn = "tcp flags & (fin|syn|rst|ack) == syn";
 
     private readonly NftablesOptions _nftables;
+    private readonly WebKnock.Knocking.Spa.SpaOptions _spa;
     private readonly int _group;
     private readonly IPNetwork[] _alwaysAllowed;
 
@@ -36,6 +37,7 @@ internal sealed class RulesetBuilder
         }
 
         _nftables = nftables;
+        _spa = options.Spa;
         _group = options.Firewall.NflogGroup;
         Table = options.Firewall.Table;
         Services = NftService.From(options, nftables).Select(s => s.Service).ToArray();
@@ -82,6 +84,9 @@ internal sealed class RulesetBuilder
     }
 
     public IReadOnlyList<NftService> Services { get; }
+
+    /// <summary>The input chain's jump to the SPA chain, or null when SPA is disabled.</summary>
+    public string? SpaJump => SpaChains.Jump(_spa);
 
     /// <summary>The sets whose elements survive a reload: allowed and blocked, both families.</summary>
     public IEnumerable<string> KeptSets => Services
@@ -146,6 +151,7 @@ internal sealed class RulesetBuilder
             KnockChains.Write(text, this, service, _group);
         }
 
+        SpaChains.Write(text, _spa, _group);
         var alwaysFamilies = _alwaysAllowed.Select(n => NftAddress.FamilySuffix(n.BaseAddress)).Distinct().ToArray();
         InputChain.Write(text, this, _nftables, _group, alwaysFamilies);
         text.Append("}\n");

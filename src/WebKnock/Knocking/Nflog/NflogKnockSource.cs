@@ -27,9 +27,13 @@ internal sealed partial class NflogKnockSource : BackgroundService
     private volatile bool _reading;
     private long _lastReadTicks;
 
-    public NflogKnockSource(IKnockEventSink sink, IOptions<WebKnockOptions> options, TimeProvider time, ILogger<NflogKnockSource> logger)
+    private readonly WebKnock.Knocking.Spa.ISpaPacketSink? _spa;
+
+    public NflogKnockSource(IKnockEventSink sink, IOptions<WebKnockOptions> options, TimeProvider time, ILogger<NflogKnockSource> logger,
+        WebKnock.Knocking.Spa.ISpaPacketSink? spa = null)
     {
         _sink = sink;
+        _spa = spa;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -176,6 +180,17 @@ internal sealed partial class NflogKnockSource : BackgroundService
 
     private void Publish(NflogRecord record)
     {
+        if (record.UdpPayload is { } payload)
+        {
+            // An SPA packet: the payload goes to the SPA policy, which judges it off this loop.
+            if (_spa is null || !_spa.Submit(new WebKnock.Knocking.Spa.SpaDatagram(record.Source, payload, record.Timestamp ?? _time.GetUtcNow())))
+            {
+                Interlocked.Increment(ref _ignored);
+            }
+
+            return;
+        }
+
         if (!NflogPrefix.TryParse(record.Prefix, out var kind, out var service, out var step))
         {
             Interlocked.Increment(ref _ignored);

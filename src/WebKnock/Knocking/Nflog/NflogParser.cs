@@ -108,6 +108,14 @@ internal static class NflogParser
             return NflogParseResult.Fail("no payload");
         }
 
+        if (prefix == NflogPrefix.Spa)
+        {
+            var udpFailure = PacketParser.TryParseUdp(payload, out var udpSource, out var udpPort, out var udpPayload);
+            return udpFailure is null
+                ? new NflogParseResult(new NflogRecord(prefix, timestamp, udpSource!, udpPort, TcpFlags.None, sequence, udpPayload), null)
+                : NflogParseResult.Fail(udpFailure);
+        }
+
         var failure = PacketParser.TryParseTcp(payload, out var source, out var port, out var flags);
         return failure is null
             ? new NflogParseResult(new NflogRecord(prefix, timestamp, source!, port, flags, sequence), null)

@@ -13,6 +13,9 @@ internal static class NflogPrefix
     /// <summary>The scan detector's prefix; a scan belongs to no service.</summary>
     public const string Scan = "wk:scan";
 
+    /// <summary>A UDP packet to the SPA port, logged with its payload for the SPA handler (not a knock event).</summary>
+    public const string Spa = "wk:spa";
+
     public static string Step(string service, int step) => string.Create(CultureInfo.InvariantCulture, $"{Root}:step:{service}:{step}");
 
     public static string Open(string service) => $"{Root}:open:{service}";

@@ -21,7 +21,8 @@ internal sealed class NflogReader : IDisposable
     private const byte CmdBind = 1;
     private const byte CopyPacket = 2;
     private const ushort FlagSeq = 1;
-    private const uint CopyRange = 256;
+    // Enough for a whole 1500-byte packet: an SPA packet's payload is read from the copy (a knock SYN needs 60 bytes).
+    internal const uint CopyRange = 1600;
 
     private readonly Socket _socket;
 

@@ -9,7 +9,8 @@ namespace WebKnock.Knocking.Nflog;
 /// <param name="DestinationPort">The TCP destination port.</param>
 /// <param name="Flags">The TCP flags.</param>
 /// <param name="Sequence">The instance's sequence number, when the kernel numbers messages.</param>
-internal sealed record NflogRecord(string Prefix, DateTimeOffset? Timestamp, IPAddress Source, int DestinationPort, TcpFlags Flags, uint? Sequence);
+/// <param name="UdpPayload">For an SPA packet (<see cref="NflogPrefix.Spa"/>), the UDP payload; null otherwise.</param>
+internal sealed record NflogRecord(string Prefix, DateTimeOffset? Timestamp, IPAddress Source, int DestinationPort, TcpFlags Flags, uint? Sequence, byte[]? UdpPayload = null);
 
 /// <summary>A parsed record, or why there is none.</summary>
 internal readonly record struct NflogParseResult(NflogRecord? Record, string? Failure)

@@ -3,24 +3,76 @@ using System.Net;
 
 namespace WebKnock.Knocking.Nflog;
 
-/// <summary>Finds the source address and the TCP header in a packet that starts with its IP header.</summary>
+/// <summary>Finds the source address and the TCP (or UDP) header in a packet that starts with its IP header.</summary>
 internal static class PacketParser
 {
     private const byte Tcp = 6;
+    private const byte Udp = 17;
     private const int MaxExtensionHeaders = 16;
 
     /// <summary>Null on success, otherwise why the packet is not a usable TCP packet.</summary>
     public static string? TryParseTcp(ReadOnlySpan<byte> packet, out IPAddress? source, out int port, out TcpFlags flags)
     {
-        source = null;
         port = 0;
         flags = TcpFlags.None;
+        var failure = Locate(packet, Tcp, out source, out var tcpOffset);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        if (packet.Length - tcpOffset < 14)
+        {
+            source = null;
+            return "TCP header truncated";
+        }
+
+        port = BinaryPrimitives.ReadUInt16BigEndian(packet[(tcpOffset + 2)..]);
+        flags = (TcpFlags)packet[tcpOffset + 13];
+        return null;
+    }
+
+    /// <summary>
+    /// An SPA packet: null on success, with the source, the destination port and the UDP payload (as long as the
+    /// UDP header says, cut to what was copied); otherwise why the packet is not a usable UDP packet.
+    /// </summary>
+    public static string? TryParseUdp(ReadOnlySpan<byte> packet, out IPAddress? source, out int port, out byte[]? payload)
+    {
+        port = 0;
+        payload = null;
+        var failure = Locate(packet, Udp, out source, out var offset);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        if (packet.Length - offset < 8)
+        {
+            source = null;
+            return "UDP header truncated";
+        }
+
+        port = BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 2)..]);
+        var length = BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 4)..]);
+        if (length < 8)
+        {
+            source = null;
+            return "UDP length out of bounds";
+        }
+
+        payload = packet[(offset + 8)..Math.Min(packet.Length, offset + length)].ToArray();
+        return null;
+    }
+
+    private static string? Locate(ReadOnlySpan<byte> packet, byte protocol, out IPAddress? source, out int offset)
+    {
+        source = null;
+        offset = 0;
         if (packet.IsEmpty)
         {
             return "empty payload";
         }
 
-        int tcpOffset;
         switch (packet[0] >> 4)
         {
             case 4:
@@ -35,21 +87,21 @@ internal static class PacketParser
                     return "IPv4 header length out of bounds";
                 }
 
-                if (packet[9] != Tcp)
+                if (packet[9] != protocol)
                 {
-                    return "not TCP";
+                    return protocol == Tcp ? "not TCP" : "not UDP";
                 }
 
                 if ((BinaryPrimitives.ReadUInt16BigEndian(packet[6..]) & 0x1FFF) != 0)
                 {
-                    return "IPv4 fragment without TCP header";
+                    return protocol == Tcp ? "IPv4 fragment without TCP header" : "IPv4 fragment without UDP header";
                 }
 
                 source = new IPAddress(packet[12..16]);
-                tcpOffset = headerLength;
+                offset = headerLength;
                 break;
             case 6:
-                var failure = WalkIPv6(packet, out tcpOffset);
+                var failure = WalkIPv6(packet, protocol, out offset);
                 if (failure is not null)
                 {
                     return failure;
@@ -66,18 +118,10 @@ internal static class PacketParser
                 return "not IPv4 or IPv6";
         }
 
-        if (packet.Length - tcpOffset < 14)
-        {
-            source = null;
-            return "TCP header truncated";
-        }
-
-        port = BinaryPrimitives.ReadUInt16BigEndian(packet[(tcpOffset + 2)..]);
-        flags = (TcpFlags)packet[tcpOffset + 13];
         return null;
     }
 
-    private static string? WalkIPv6(ReadOnlySpan<byte> packet, out int offset)
+    private static string? WalkIPv6(ReadOnlySpan<byte> packet, byte protocol, out int offset)
     {
         offset = 40;
         if (packet.Length < 40)
@@ -88,7 +132,7 @@ internal static class PacketParser
         var next = packet[6];
         for (var i = 0; i < MaxExtensionHeaders; i++)
         {
-            if (next == Tcp)
+            if (next == protocol)
             {
                 return null;
             }
@@ -113,7 +157,7 @@ internal static class PacketParser
 
                     if ((BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 2)..]) & 0xFFF8) != 0)
                     {
-                        return "IPv6 fragment without TCP header";
+                        return protocol == Tcp ? "IPv6 fragment without TCP header" : "IPv6 fragment without UDP header";
                     }
 
                     length = 8;
@@ -127,7 +171,7 @@ internal static class PacketParser
                     length = (packet[offset + 1] + 2) * 4;
                     break;
                 default:
-                    return "not TCP";
+                    return protocol == Tcp ? "not TCP" : "not UDP";
             }
 
             if (length > remaining)
