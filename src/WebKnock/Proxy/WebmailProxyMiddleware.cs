@@ -77,16 +77,17 @@ internal sealed class WebmailProxyMiddleware(
 
                 break;
             case WebmailOutcomeKind.SignedOut:
-                if (sessions.SignedOut(outcome.SessionId!))
+                if (sessions.SignedOut(outcome.SessionId!) is { } sessionAddress)
                 {
+                    // The window of the address where the sessions lived, not necessarily this request's.
                     if (aborted)
                     {
-                        await sessions.CloseAfterLastSignOutAsync(address);
+                        await sessions.CloseAfterLastSignOutAsync(sessionAddress);
                     }
                     else
                     {
                         // Close once the sign-out page has reached the user, not before.
-                        context.Response.OnCompleted(() => sessions.CloseAfterLastSignOutAsync(address));
+                        context.Response.OnCompleted(() => sessions.CloseAfterLastSignOutAsync(sessionAddress));
                     }
                 }
 

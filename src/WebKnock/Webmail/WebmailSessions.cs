@@ -84,18 +84,22 @@ internal sealed partial class WebmailSessions
         LoginBad(_logger, userName, address);
     }
 
-    /// <summary>Ends a signed-out session; returns true when it was the address's last, so the window must close.</summary>
-    public bool SignedOut(string sessionId)
+    /// <summary>
+    /// Ends a signed-out session. When it was its address's last, returns that address, whose window must close: the
+    /// address the session lives at, which need not be the one the sign-out came from (a user whose address changed,
+    /// a cookie carried elsewhere). Null otherwise.
+    /// </summary>
+    public IPAddress? SignedOut(string sessionId)
     {
         var (session, remaining) = _tracker.Remove(sessionId);
         if (session is null)
         {
-            return false;
+            return null;
         }
 
         SignOut(_logger, session.UserName, session.Address, remaining);
         _recorder?.Record(GatewayEvents.SignedOut(ServiceNames.Webmail, session.Address, session.UserName, _time.GetUtcNow()));
-        return remaining == 0;
+        return remaining == 0 ? session.Address : null;
     }
 
     public void SessionEnded(string sessionId)
