@@ -25,7 +25,9 @@ internal sealed class WebmailProxyMiddleware(
     {
         var address = context.ClientAddress();
         var request = await profile.ClassifyAsync(context.Request);
-        var watchMarker = request.SessionId is not null && request.MaySessionPage ? profile.NotLoggedInMarker : null;
+        var watchMarker = request.Kind == WebmailRequestKind.LoginAttempt ? profile.LoginFailedMarker
+            : request.SessionId is not null && request.MaySessionPage ? profile.NotLoggedInMarker
+            : null;
         var injection = profile.MayCarryBanner(context.Request) ? await RenderBannerAsync(address) : null;
 
         BodyPlan Plan(HttpContext c)
@@ -65,6 +67,11 @@ internal sealed class WebmailProxyMiddleware(
         {
             case WebmailOutcomeKind.LoginSucceeded:
                 sessions.LoginSucceeded(address, outcome.SessionId!, outcome.UserName);
+                break;
+            case WebmailOutcomeKind.LoginFailed when RequestSite.IsForeign(context.Request):
+                // A page of another site made the browser post it (its user may never have seen the form): counting it
+                // would let any web page get its visitors' address blocked.
+                sessions.ForeignLoginFailed(address, outcome.UserName);
                 break;
             case WebmailOutcomeKind.LoginFailed:
                 sessions.LoginFailed(address, outcome.UserName);

@@ -10,7 +10,10 @@ namespace WebKnock.Webmail;
 /// <list type="bullet">
 /// <item>Login: a POST with <c>_task=login</c> and <c>_action=login</c>, user <c>_user</c>. Success is a
 /// redirect that sets a new, regenerated session id and a real <c>roundcube_sessauth</c>: the new id is
-/// the one tracked. Anything else (401 with the login page, an invalid token) is a failure.</item>
+/// the one tracked. A failure is a 401 whose answer cleared <c>roundcube_sessauth</c> twice: index.php kills
+/// the session once before it checks the credentials, only when the request passed its token check
+/// (<c>$request_valid</c>), and again after the failure. A post without a valid <c>_token</c> (what a
+/// forged cross-site form sends) gets the same 401 and login page with one clearing only: no failure.</item>
 /// <item>Sign-out: <c>_task=logout</c>, recognised from the response only, by <c>roundcube_sessauth</c>
 /// set last to <c>-del-</c>. Without the right token Roundcube answers "REQUEST CHECK FAILED" and the
 /// session lives on.</item>
@@ -53,6 +56,8 @@ internal sealed class RoundcubeProfile(string sessionCookie) : IWebmailProfile
     public string SessionCookie { get; } = string.IsNullOrEmpty(sessionCookie) ? DefaultSessionCookie : sessionCookie;
 
     public byte[]? NotLoggedInMarker { get; } = Encoding.ASCII.GetBytes("this.session_error(\\\"");
+
+    public byte[]? LoginFailedMarker => null;
 
     public async ValueTask<WebmailRequest> ClassifyAsync(HttpRequest request)
     {
@@ -149,9 +154,15 @@ internal sealed class RoundcubeProfile(string sessionCookie) : IWebmailProfile
                 && newSession is { Length: > 0 } && newSession != Deleted
                 && auth is { Length: > 0 } && auth != Deleted
                 && !location.Contains("_task=login", StringComparison.Ordinal);
-            return succeeded
-                ? new WebmailOutcome(WebmailOutcomeKind.LoginSucceeded, newSession, request.UserName)
-                : new WebmailOutcome(WebmailOutcomeKind.LoginFailed, null, request.UserName);
+            if (succeeded)
+            {
+                return new WebmailOutcome(WebmailOutcomeKind.LoginSucceeded, newSession, request.UserName);
+            }
+
+            // The credentials were checked only when the request token was: see the class's comment.
+            return response.StatusCode == StatusCodes.Status401Unauthorized && CountCleared(response.Headers.SetCookie) >= 2
+                ? new WebmailOutcome(WebmailOutcomeKind.LoginFailed, null, request.UserName)
+                : WebmailOutcome.None;
         }
 
         if (request.SessionId is null || !request.MaySessionPage)
@@ -176,6 +187,21 @@ internal sealed class RoundcubeProfile(string sessionCookie) : IWebmailProfile
         return loggedIn && carriesAuth && response.StatusCode < 400
             ? new WebmailOutcome(WebmailOutcomeKind.SessionAlive, request.SessionId)
             : WebmailOutcome.None;
+    }
+
+    /// <summary>How many times the answer cleared the auth cookie (each kill_session() sets it to -del- once).</summary>
+    private static int CountCleared(Microsoft.Extensions.Primitives.StringValues setCookies)
+    {
+        var n = 0;
+        foreach (var header in setCookies)
+        {
+            if (header is not null && SetCookies.LastValue(new Microsoft.Extensions.Primitives.StringValues(header), AuthCookie) == Deleted)
+            {
+                n++;
+            }
+        }
+
+        return n;
     }
 
     /// <summary>Roundcube's own pages are its index.php, asked for as the base path or by name.</summary>

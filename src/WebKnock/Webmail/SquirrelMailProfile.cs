@@ -5,8 +5,9 @@ namespace WebKnock.Webmail;
 
 /// <summary>
 /// SquirrelMail 1.4 (reference/webmail.md): a login is a POST to src/redirect.php answered 302 to
-/// webmail.php with a new session cookie; a failure is any other answer (its page carries the
-/// <c>logout_error</c> marker); a sign-out is src/signout.php answered with SQMSESSID=SQMTRASH; a page
+/// webmail.php with a new session cookie; a failure is redirect.php's wrong-password page, a 200 that
+/// ends with the <c>logout_error</c> marker (anything else, such as an error of the server, is neither);
+/// a sign-out is src/signout.php answered with SQMSESSID=SQMTRASH; a page
 /// asked for with a dead session answers the logout_error page.
 /// </summary>
 internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfile
@@ -24,6 +25,9 @@ internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfil
 
     public byte[]? NotLoggedInMarker { get; } = Encoding.ASCII.GetBytes("<!-- logout_error -->");
 
+    /// <summary>redirect.php answers a wrong user name or password with the same logout_error page.</summary>
+    public byte[]? LoginFailedMarker => NotLoggedInMarker;
+
     public async ValueTask<WebmailRequest> ClassifyAsync(HttpRequest request)
     {
         var page = PageName(request.Path);
@@ -35,7 +39,7 @@ internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfil
 
         switch (page)
         {
-            case "redirect.php" when HttpMethods.IsPost(request.Method):
+            case "redirect.php" when HttpMethods.IsPost(request.Method) && IsUnderSrc(request.Path):
                 return new WebmailRequest(WebmailRequestKind.LoginAttempt, sessionId, await ReadUserNameAsync(request), false);
             case "signout.php":
                 return new WebmailRequest(WebmailRequestKind.SignOut, sessionId, null, false);
@@ -86,10 +90,15 @@ internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfil
         {
             case WebmailRequestKind.LoginAttempt:
                 var location = response.Headers.Location.ToString();
-                return response.StatusCode is 302 or 303 && location.Contains("webmail.php", StringComparison.OrdinalIgnoreCase)
-                    && newSession is { Length: > 0 } && newSession != Trash
-                    ? new WebmailOutcome(WebmailOutcomeKind.LoginSucceeded, newSession, request.UserName)
-                    : new WebmailOutcome(WebmailOutcomeKind.LoginFailed, null, request.UserName);
+                if (response.StatusCode is 302 or 303 && location.Contains("webmail.php", StringComparison.OrdinalIgnoreCase)
+                    && newSession is { Length: > 0 } && newSession != Trash)
+                {
+                    return new WebmailOutcome(WebmailOutcomeKind.LoginSucceeded, newSession, request.UserName);
+                }
+
+                return response.StatusCode == StatusCodes.Status200OK && body.MarkerSeen
+                    ? new WebmailOutcome(WebmailOutcomeKind.LoginFailed, null, request.UserName)
+                    : WebmailOutcome.None;
             case WebmailRequestKind.SignOut when newSession == Trash && request.SessionId is not null:
                 return new WebmailOutcome(WebmailOutcomeKind.SignedOut, request.SessionId);
             case WebmailRequestKind.LoginPage when request.SessionId is not null:

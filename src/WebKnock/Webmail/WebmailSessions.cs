@@ -84,6 +84,9 @@ internal sealed partial class WebmailSessions
         LoginBad(_logger, userName, address);
     }
 
+    /// <summary>A failed login posted from another site's page: neither recorded nor counted, only logged.</summary>
+    public void ForeignLoginFailed(IPAddress address, string? userName) => ForeignLoginBad(_logger, userName, address);
+
     /// <summary>
     /// Ends a signed-out session. When it was its address's last, returns that address, whose window must close: the
     /// address the session lives at, which need not be the one the sign-out came from (a user whose address changed,
@@ -151,6 +154,9 @@ internal sealed partial class WebmailSessions
 
     [LoggerMessage(3001, LogLevel.Warning, "Webmail login of {User} from {Address} failed")]
     private static partial void LoginBad(ILogger logger, string? user, IPAddress address);
+
+    [LoggerMessage(9500, LogLevel.Information, "Webmail login of {User} from {Address} failed, posted from another site's page: not counted as a failed login")]
+    private static partial void ForeignLoginBad(ILogger logger, string? user, IPAddress address);
 
     [LoggerMessage(3002, LogLevel.Information, "Webmail sign-out of {User} from {Address}; {Remaining} live sessions left there")]
     private static partial void SignOut(ILogger logger, string? user, IPAddress address, int remaining);
