@@ -166,6 +166,9 @@ public sealed class WebmailSessionOptions
     /// <summary>Most webmail sessions tracked per address (a bound against abuse).</summary>
     public int MaxSessionsPerAddress { get; set; } = 256;
 
+    /// <summary>Most webmail sessions tracked in all (a bound on memory against many addresses).</summary>
+    public int MaxSessions { get; set; } = 100_000;
+
     /// <summary>What too many failed webmail logins from one address bring (fail2ban's jail, with the real address).</summary>
     public FailedLoginOptions FailedLogins { get; set; } = new();
 }

@@ -178,6 +178,11 @@ internal sealed class WebKnockOptionsValidator : IValidateOptions<WebKnockOption
             errors.Add($"{Root}:Sessions:MaxSessionsPerAddress must be at least 1 (got {sessions.MaxSessionsPerAddress}).");
         }
 
+        if (sessions.MaxSessions < sessions.MaxSessionsPerAddress)
+        {
+            errors.Add($"{Root}:Sessions:MaxSessions must be at least MaxSessionsPerAddress ({sessions.MaxSessionsPerAddress}) (got {sessions.MaxSessions}).");
+        }
+
         var failed = sessions.FailedLogins;
         if (failed.MaxFailures < 0)
         {

@@ -103,7 +103,7 @@ internal sealed class WebmailProxyMiddleware(
                 sessions.SessionEnded(outcome.SessionId!);
                 break;
             case WebmailOutcomeKind.SessionAlive:
-                sessions.SessionAlive(address, outcome.SessionId!);
+                sessions.SessionAlive(address, outcome.SessionId!, outcome.Proven && !aborted);
                 break;
         }
     }

@@ -28,7 +28,11 @@ public enum WebmailOutcomeKind
     SessionAlive,
 }
 
-internal sealed record WebmailOutcome(WebmailOutcomeKind Kind, string? SessionId = null, string? UserName = null)
+/// <summary>
+/// What a response meant. <paramref name="Proven"/>, for <see cref="WebmailOutcomeKind.SessionAlive"/>: the answer is
+/// one only a logged-in session gets, so a session the gateway does not know (after a restart) may be adopted.
+/// </summary>
+internal sealed record WebmailOutcome(WebmailOutcomeKind Kind, string? SessionId = null, string? UserName = null, bool Proven = false)
 {
     public static WebmailOutcome None { get; } = new(WebmailOutcomeKind.None);
 }

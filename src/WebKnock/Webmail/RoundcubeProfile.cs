@@ -184,8 +184,9 @@ internal sealed class RoundcubeProfile(string sessionCookie) : IWebmailProfile
         }
 
         var carriesAuth = context.Request.Cookies.TryGetValue(AuthCookie, out var sent) && sent is { Length: > 0 } && sent != Deleted;
+        // The privacy headers come from index.php for a logged-in session only: a 200 with them proves one.
         return loggedIn && carriesAuth && response.StatusCode < 400
-            ? new WebmailOutcome(WebmailOutcomeKind.SessionAlive, request.SessionId)
+            ? new WebmailOutcome(WebmailOutcomeKind.SessionAlive, request.SessionId, Proven: response.StatusCode == StatusCodes.Status200OK)
             : WebmailOutcome.None;
     }
 
@@ -240,29 +241,9 @@ internal sealed class RoundcubeProfile(string sessionCookie) : IWebmailProfile
         || (csp.Contains("default-src 'none'", StringComparison.OrdinalIgnoreCase) && !csp.Contains("script-src", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
-    /// Reads a small url-encoded form (the login, the logout, AJAX posts), rewinding the body for the
-    /// upstream. Uploads and large or unsized bodies are left alone: their parameters come from the query.
+    /// Reads a small url-encoded form (the login, the logout, AJAX posts) from at most <see cref="MaxFormBytes"/> of
+    /// the body, sized or chunked, leaving the body whole for the upstream. Uploads and larger bodies are left alone:
+    /// their parameters come from the query.
     /// </summary>
-    private static async Task<IFormCollection?> ReadSmallFormAsync(HttpRequest request)
-    {
-        if (request.ContentLength is not (> 0 and <= MaxFormBytes)
-            || !request.ContentType.AsSpan().TrimStart().StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        request.EnableBuffering(MaxFormBytes);
-        try
-        {
-            return await request.ReadFormAsync();
-        }
-        catch (InvalidDataException)
-        {
-            return null; // malformed form: the upstream will refuse it
-        }
-        finally
-        {
-            request.Body.Position = 0;
-        }
-    }
+    private static Task<IFormCollection?> ReadSmallFormAsync(HttpRequest request) => SmallForm.ReadAsync(request, MaxFormBytes);
 }

@@ -19,6 +19,9 @@ internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfil
     // itself, and attachments.
     private static readonly string[] NoBannerPages = ["webmail.php", "left_main.php", "download.php", "printer_friendly_main.php", "printer_friendly_bottom.php", "printer_friendly_top.php", "view_text.php", "image.php"];
 
+    // Pages that answer a logged-in session with its own content, and anyone else with the logout_error page.
+    private static readonly string[] SessionPages = ["webmail.php", "left_main.php", "right_main.php", "read_body.php", "compose.php", "options.php", "folders.php", "addressbook.php", "search.php", "help.php"];
+
     public string Name => "SquirrelMail";
 
     public string SessionCookie { get; } = string.IsNullOrEmpty(sessionCookie) ? "SQMSESSID" : sessionCookie;
@@ -109,34 +112,30 @@ internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfil
                     return new WebmailOutcome(WebmailOutcomeKind.SessionEnded, request.SessionId);
                 }
 
-                return response.StatusCode < 400 ? new WebmailOutcome(WebmailOutcomeKind.SessionAlive, request.SessionId) : WebmailOutcome.None;
+                return response.StatusCode < 400
+                    ? new WebmailOutcome(WebmailOutcomeKind.SessionAlive, request.SessionId, Proven: ProvesSession(context))
+                    : WebmailOutcome.None;
             default:
                 return WebmailOutcome.None;
         }
     }
 
+    /// <summary>
+    /// A page only a logged-in user gets: one of the session pages (each includes validate.php, which answers a dead
+    /// session with the logout_error page instead), a 200 HTML answer, its body seen whole without the marker.
+    /// </summary>
+    private static bool ProvesSession(HttpContext context) =>
+        context.Response.StatusCode == StatusCodes.Status200OK
+        && context.Response.ContentType is { } type && type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase)
+        && PageName(context.Request.Path) is { } page && SessionPages.Contains(page)
+        && !context.RequestAborted.IsCancellationRequested;
+
+    /// <summary>The login form's user name, read from at most <see cref="MaxLoginFormBytes"/> of the body, sized or chunked.</summary>
     private static async Task<string?> ReadUserNameAsync(HttpRequest request)
     {
-        if (!request.HasFormContentType || request.ContentLength is > MaxLoginFormBytes)
-        {
-            return null;
-        }
-
-        request.EnableBuffering(MaxLoginFormBytes);
-        try
-        {
-            var form = await request.ReadFormAsync();
-            var user = form["login_username"].ToString();
-            return user.Length == 0 ? null : user[..Math.Min(user.Length, 128)];
-        }
-        catch (InvalidDataException)
-        {
-            return null; // malformed form: the upstream will refuse it; not a session either way
-        }
-        finally
-        {
-            request.Body.Position = 0;
-        }
+        var form = await SmallForm.ReadAsync(request, MaxLoginFormBytes);
+        var user = form?["login_username"].ToString();
+        return string.IsNullOrEmpty(user) ? null : user[..Math.Min(user.Length, 128)];
     }
 
     private static string? PageName(PathString path)

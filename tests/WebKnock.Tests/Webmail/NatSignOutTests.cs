@@ -184,6 +184,17 @@ public sealed class SessionAdoptionTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_session_is_adopted_only_on_an_answer_that_proves_it()
+    {
+        var address = System.Net.IPAddress.Parse(A);
+        _gw.Sessions.SessionAlive(address, "unknown0123456789", proven: false); // a redirect, a file, a plugin's page
+        Assert.Empty(_gw.Sessions.Tracker.ForAddress(address));
+
+        _gw.Sessions.SessionAlive(address, "unknown0123456789", proven: true); // right_main.php, as only a session gets it
+        Assert.Equal("unknown0123456789", Assert.Single(_gw.Sessions.Tracker.ForAddress(address)).Id);
+    }
+
+    [Fact]
     public async Task A_made_up_session_cookie_is_not_adopted()
     {
         var request = new HttpRequestMessage(HttpMethod.Get, WebmailClient.Base + "right_main.php");

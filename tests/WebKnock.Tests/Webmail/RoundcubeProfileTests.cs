@@ -165,7 +165,7 @@ public sealed class RoundcubeProfileTests
 
         var outcome = Interpret(context, new WebmailRequest(WebmailRequestKind.SignOut, Session, null, true));
 
-        Assert.Equal(new WebmailOutcome(WebmailOutcomeKind.SessionAlive, Session), outcome);
+        Assert.Equal(new WebmailOutcome(WebmailOutcomeKind.SessionAlive, Session, Proven: true), outcome);
     }
 
     [Fact]
