@@ -36,8 +36,14 @@ public sealed class WebKnockOptions
     /// <summary>The path under which the gateway serves its own endpoints and files.</summary>
     public string PathPrefix { get; set; } = "/.webknock/";
 
-    /// <summary>Compact JSON log file (rolled daily); empty for none.</summary>
+    /// <summary>Compact JSON log file (rolled daily, and when it reaches <see cref="LogFileSizeLimitBytes"/>); empty for none.</summary>
     public string LogFile { get; set; } = "logs/webknock-.json";
+
+    /// <summary>The largest a log file grows before the next one starts (bytes; at least 65536).</summary>
+    public long LogFileSizeLimitBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>How many log files are kept, the current one included; older ones are deleted. The log's disk use is at most this times <see cref="LogFileSizeLimitBytes"/>.</summary>
+    public int LogFileCountLimit { get; set; } = 16;
 
     /// <summary>
     /// The folder of the data-protection keys (admin cookie, anti-forgery tokens), created with mode 0700 when
@@ -168,6 +174,9 @@ public sealed class WebmailSessionOptions
 
     /// <summary>Most webmail sessions tracked per address (a bound against abuse).</summary>
     public int MaxSessionsPerAddress { get; set; } = 256;
+
+    /// <summary>Most webmail sessions tracked in all (a bound on memory against many addresses).</summary>
+    public int MaxSessions { get; set; } = 100_000;
 
     /// <summary>What too many failed webmail logins from one address bring (fail2ban's jail, with the real address).</summary>
     public FailedLoginOptions FailedLogins { get; set; } = new();

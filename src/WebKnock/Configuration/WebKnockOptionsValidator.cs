@@ -24,6 +24,16 @@ internal sealed class WebKnockOptionsValidator : IValidateOptions<WebKnockOption
         ValidateNetworks(options.Network, errors);
         ValidateFirewall(options.Firewall, errors);
         ValidatePrefix(options.PathPrefix, errors);
+        if (options.LogFileSizeLimitBytes < 65536)
+        {
+            errors.Add($"{Root}:LogFileSizeLimitBytes must be at least 65536 bytes (got {options.LogFileSizeLimitBytes}).");
+        }
+
+        if (options.LogFileCountLimit < 1)
+        {
+            errors.Add($"{Root}:LogFileCountLimit must be at least 1 (got {options.LogFileCountLimit}).");
+        }
+
         if (options.Banner.WarnBefore <= TimeSpan.Zero)
         {
             errors.Add($"{Root}:Banner:WarnBefore must be positive (got {options.Banner.WarnBefore}).");
@@ -176,6 +186,11 @@ internal sealed class WebKnockOptionsValidator : IValidateOptions<WebKnockOption
         if (sessions.MaxSessionsPerAddress < 1)
         {
             errors.Add($"{Root}:Sessions:MaxSessionsPerAddress must be at least 1 (got {sessions.MaxSessionsPerAddress}).");
+        }
+
+        if (sessions.MaxSessions < sessions.MaxSessionsPerAddress)
+        {
+            errors.Add($"{Root}:Sessions:MaxSessions must be at least MaxSessionsPerAddress ({sessions.MaxSessionsPerAddress}) (got {sessions.MaxSessions}).");
         }
 
         var failed = sessions.FailedLogins;

@@ -20,10 +20,11 @@ internal static class DailyCounts
         foreach (var e in events)
         {
             var day = DayOf(e.Time.ToUnixTimeMilliseconds());
-            var portKey = ((int)e.Type, day, e.Service ?? "", e.Port ?? 0);
-            ports[portKey] = ports.GetValueOrDefault(portKey) + 1;
+            // A scan's port is any port: counted per day without it, so a scan of every port stays one row a day.
+            var portKey = ((int)e.Type, day, e.Service ?? "", e.Type == GatewayEventType.ScanBlocked ? 0 : e.Port ?? 0);
+            ports[portKey] = ports.GetValueOrDefault(portKey) + e.Count;
             var countryKey = ((int)e.Type, day, e.Country ?? "unknown");
-            countries[countryKey] = countries.GetValueOrDefault(countryKey) + 1;
+            countries[countryKey] = countries.GetValueOrDefault(countryKey) + e.Count;
         }
 
         Upsert(connection, transaction,

@@ -20,7 +20,7 @@ internal static class EventList
         using var select = connection.CreateCommand();
         Where(query, select);
         select.CommandText =
-            $"SELECT id, at, type, service, address, port, user_name, detail, country FROM events{where} " +
+            $"SELECT id, at, type, service, address, port, user_name, detail, country, n FROM events{where} " +
             "ORDER BY at DESC, id DESC LIMIT $limit OFFSET $offset;";
         select.Parameters.AddWithValue("$limit", pageSize);
         select.Parameters.AddWithValue("$offset", (long)(page - 1) * pageSize);
@@ -75,6 +75,7 @@ internal static class EventList
             r.IsDBNull(7) ? null : r.GetString(7))
         {
             Country = r.IsDBNull(8) ? null : r.GetString(8),
+            Count = r.FieldCount > 9 ? r.GetInt32(9) : 1,
         };
         return new StoredEvent(r.GetInt64(0), e);
     }

@@ -9,7 +9,8 @@ namespace WebKnock.Events;
 internal static class EventSchema
 {
     /// <summary>
-    /// The <c>events</c> table: one row per <see cref="GatewayEvent"/>, times in Unix milliseconds (UTC).
+    /// The <c>events</c> table: one row per <see cref="GatewayEvent"/>, times in Unix milliseconds (UTC); <c>n</c>
+    /// (version 2) is how many occurrences the row stands for, more than one for noise aggregated per source and minute.
     /// The charts read daily counts that <see cref="DailyCounts"/> keeps in the transaction of each insert:
     /// per type, day (UTC day number since the epoch), service and port; and per type, day and country.
     /// A chart over a year then reads hundreds of rows, not the hundreds of thousands of events behind them.
@@ -48,6 +49,9 @@ internal static class EventSchema
             n       INTEGER NOT NULL,
             PRIMARY KEY (type, day, country)
         ) WITHOUT ROWID;
+        """,
+        """
+        ALTER TABLE events ADD COLUMN n INTEGER NOT NULL DEFAULT 1;
         """,
     ];
 

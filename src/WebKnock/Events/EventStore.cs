@@ -11,18 +11,27 @@ internal sealed partial class EventStore : IDisposable
 {
     private const int PurgeChunk = 10_000;
 
+    /// <summary>Aggregation rows remembered at most (sources times kinds in the last two minutes).</summary>
+    private const int MaxNoiseRows = 100_000;
+
     private readonly string _connectionString;
     private readonly ILogger<EventStore> _logger;
     private readonly Lock _migrateLock = new();
+    private readonly Lock _insertLock = new();
+    private readonly Dictionary<NoiseKey, long> _noiseRows = [];
+    private readonly long _maxRows;
+    private long _noiseMinute = long.MinValue;
     private bool _migrated;
 
     public EventStore(IOptions<EventStoreOptions> options, ILogger<EventStore> logger)
-        : this(options.Value.Path, logger)
+        : this(options.Value.Path, logger, options.Value.MaxRows)
     {
     }
 
-    public EventStore(string path, ILogger<EventStore> logger)
+    /// <param name="maxRows">The most rows kept (0: no limit but the retention).</param>
+    public EventStore(string path, ILogger<EventStore> logger, long maxRows = 0)
     {
+        _maxRows = maxRows;
         FilePath = System.IO.Path.GetFullPath(path);
         _logger = logger;
         _connectionString = new SqliteConnectionStringBuilder
@@ -84,7 +93,12 @@ internal sealed partial class EventStore : IDisposable
         return connection;
     }
 
-    /// <summary>Stores the events in one transaction; returns how many.</summary>
+    /// <summary>
+    /// Stores the events in one transaction; returns how many. Noise (<see cref="GatewayEvent.IsNoise"/>) from one source
+    /// in one minute, of one type, service, port and detail, is one row: the first occurrence inserts it, the next ones
+    /// add to its <c>n</c>, so a source at packet rate costs a row a minute, not a row a packet. The daily counts add up
+    /// every occurrence. Then, past <see cref="EventStoreOptions.MaxRows"/>, the oldest rows go.
+    /// </summary>
     public int Insert(IReadOnlyList<GatewayEvent> events)
     {
         if (events.Count == 0)
@@ -92,40 +106,159 @@ internal sealed partial class EventStore : IDisposable
             return 0;
         }
 
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText =
-            "INSERT INTO events (at, type, service, address, port, user_name, detail, country) " +
-            "VALUES ($at, $type, $service, $address, $port, $user, $detail, $country);";
-        var at = command.Parameters.Add("$at", SqliteType.Integer);
-        var type = command.Parameters.Add("$type", SqliteType.Integer);
-        var service = command.Parameters.Add("$service", SqliteType.Text);
-        var address = command.Parameters.Add("$address", SqliteType.Text);
-        var port = command.Parameters.Add("$port", SqliteType.Integer);
-        var user = command.Parameters.Add("$user", SqliteType.Text);
-        var detail = command.Parameters.Add("$detail", SqliteType.Text);
-        var country = command.Parameters.Add("$country", SqliteType.Text);
-        command.Prepare();
-
-        foreach (var e in events)
+        lock (_insertLock)
         {
-            at.Value = e.Time.ToUnixTimeMilliseconds();
-            type.Value = (int)e.Type;
-            service.Value = (object?)e.Service ?? DBNull.Value;
-            address.Value = e.Address is null ? DBNull.Value : EventAddress.ToText(e.Address);
-            port.Value = (object?)e.Port ?? DBNull.Value;
-            user.Value = (object?)e.User ?? DBNull.Value;
-            detail.Value = (object?)e.Detail ?? DBNull.Value;
-            country.Value = (object?)e.Country ?? DBNull.Value;
-            command.ExecuteNonQuery();
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction();
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText =
+                "INSERT INTO events (at, type, service, address, port, user_name, detail, country, n) " +
+                "VALUES ($at, $type, $service, $address, $port, $user, $detail, $country, $n) RETURNING id;";
+            var at = insert.Parameters.Add("$at", SqliteType.Integer);
+            var type = insert.Parameters.Add("$type", SqliteType.Integer);
+            var service = insert.Parameters.Add("$service", SqliteType.Text);
+            var address = insert.Parameters.Add("$address", SqliteType.Text);
+            var port = insert.Parameters.Add("$port", SqliteType.Integer);
+            var user = insert.Parameters.Add("$user", SqliteType.Text);
+            var detail = insert.Parameters.Add("$detail", SqliteType.Text);
+            var country = insert.Parameters.Add("$country", SqliteType.Text);
+            var n = insert.Parameters.Add("$n", SqliteType.Integer);
+            insert.Prepare();
+
+            using var add = connection.CreateCommand();
+            add.Transaction = transaction;
+            add.CommandText = "UPDATE events SET n = n + $n WHERE id = $id AND type = $type;";
+            var addId = add.Parameters.Add("$id", SqliteType.Integer);
+            var addType = add.Parameters.Add("$type", SqliteType.Integer);
+            var addN = add.Parameters.Add("$n", SqliteType.Integer);
+            add.Prepare();
+
+            var added = new List<(NoiseKey Key, long Id)>();
+            foreach (var e in events)
+            {
+                var unixMs = e.Time.ToUnixTimeMilliseconds();
+                var text = e.Address is null ? null : EventAddress.ToText(e.Address);
+                NoiseKey? key = GatewayEvent.IsNoise(e.Type) ? new NoiseKey(Minute(unixMs), (int)e.Type, e.Service, text, e.Port, e.Detail) : null;
+                if (key is { } k && _noiseRows.TryGetValue(k, out var rowId))
+                {
+                    addId.Value = rowId;
+                    addType.Value = (int)e.Type;
+                    addN.Value = e.Count;
+                    if (add.ExecuteNonQuery() == 1)
+                    {
+                        continue;
+                    }
+                }
+
+                at.Value = unixMs;
+                type.Value = (int)e.Type;
+                service.Value = (object?)e.Service ?? DBNull.Value;
+                address.Value = (object?)text ?? DBNull.Value;
+                port.Value = (object?)e.Port ?? DBNull.Value;
+                user.Value = (object?)e.User ?? DBNull.Value;
+                detail.Value = (object?)e.Detail ?? DBNull.Value;
+                country.Value = (object?)e.Country ?? DBNull.Value;
+                n.Value = e.Count;
+                var id = (long)insert.ExecuteScalar()!;
+                if (key is { } newKey)
+                {
+                    added.Add((newKey, id));
+                    _noiseRows[newKey] = id; // later events of this batch add to it
+                }
+            }
+
+            DailyCounts.Add(connection, transaction, events);
+            try
+            {
+                transaction.Commit();
+            }
+            catch
+            {
+                foreach (var (key, _) in added)
+                {
+                    _noiseRows.Remove(key); // rows that do not exist after all
+                }
+
+                throw;
+            }
+
+            ForgetOldNoise(events[^1].Time.ToUnixTimeMilliseconds());
+            EnforceMaxRows(connection);
+            return events.Count;
+        }
+    }
+
+    /// <summary>
+    /// Keeps the store to <see cref="EventStoreOptions.MaxRows"/> rows: when the span of row ids (an upper bound of the
+    /// row count, read from the rowid index at no cost) goes past it, the oldest rows are deleted, in chunks, down to
+    /// nine tenths of it, so a full store does not purge after every batch. The daily counts are left as they are:
+    /// the charts keep counting what the list no longer shows.
+    /// </summary>
+    private void EnforceMaxRows(SqliteConnection connection)
+    {
+        if (_maxRows <= 0)
+        {
+            return;
         }
 
-        DailyCounts.Add(connection, transaction, events);
-        transaction.Commit();
-        return events.Count;
+        using var span = connection.CreateCommand();
+        span.CommandText = "SELECT COALESCE(MAX(id), 0), COALESCE(MIN(id), 0) FROM events;";
+        long maxId, minId;
+        using (var reader = span.ExecuteReader())
+        {
+            reader.Read();
+            maxId = reader.GetInt64(0);
+            minId = reader.GetInt64(1);
+        }
+
+        if (maxId - minId + 1 <= _maxRows)
+        {
+            return;
+        }
+
+        var keepFrom = maxId - (_maxRows * 9 / 10) + 1;
+        using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id < $keep ORDER BY id LIMIT $chunk);";
+        delete.Parameters.AddWithValue("$keep", keepFrom);
+        delete.Parameters.AddWithValue("$chunk", PurgeChunk);
+        long total = 0;
+        int deleted;
+        do
+        {
+            deleted = delete.ExecuteNonQuery();
+            total += deleted;
+        }
+        while (deleted == PurgeChunk);
+
+        TrimmedToMaxRows(_logger, total, _maxRows, FilePath);
     }
+
+    /// <summary>Forgets the aggregation rows of minutes before the last one (events arrive in time order, give or take).</summary>
+    private void ForgetOldNoise(long latestUnixMs)
+    {
+        var minute = Minute(latestUnixMs);
+        if (minute <= _noiseMinute && _noiseRows.Count <= MaxNoiseRows)
+        {
+            return;
+        }
+
+        _noiseMinute = Math.Max(_noiseMinute, minute);
+        if (_noiseRows.Count > MaxNoiseRows)
+        {
+            _noiseRows.Clear(); // a flood of distinct sources: only costs rows, which MaxRows bounds
+            return;
+        }
+
+        foreach (var key in _noiseRows.Keys.Where(k => k.Minute < _noiseMinute - 1).ToList())
+        {
+            _noiseRows.Remove(key);
+        }
+    }
+
+    private static long Minute(long unixMs) => unixMs >= 0 ? unixMs / 60_000 : ((unixMs + 1) / 60_000) - 1;
+
+    private readonly record struct NoiseKey(long Minute, int Type, string? Service, string? Address, int? Port, string? Detail);
 
     /// <summary>
     /// Deletes the events older than <paramref name="cutoff"/>, a chunk per transaction so the writer is
@@ -174,6 +307,9 @@ internal sealed partial class EventStore : IDisposable
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    [LoggerMessage(9510, LogLevel.Information, "Event store {Path} at WebKnock:Events:MaxRows ({MaxRows}): deleted its {Count} oldest events")]
+    private static partial void TrimmedToMaxRows(ILogger logger, long count, long maxRows, string path);
 
     [LoggerMessage(6000, LogLevel.Information, "Event store {Path} migrated from schema version {From} to {To}")]
     private static partial void Migrated(ILogger logger, string path, int from, int to);

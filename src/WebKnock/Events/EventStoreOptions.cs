@@ -14,6 +14,13 @@ public sealed class EventStoreOptions
     /// <summary>Events older than this many days are purged, once a day.</summary>
     public int RetentionDays { get; set; } = 400;
 
+    /// <summary>
+    /// The most rows the store keeps: past it the oldest go first (to nine tenths of it), whatever their age, so that a
+    /// flood cannot fill the disk before the retention's daily purge. The charts' daily counts are kept apart and stay
+    /// whole. About 120 bytes a row with its indexes: 2,000,000 rows (the default) is about 250 MiB. 0: no limit.
+    /// </summary>
+    public long MaxRows { get; set; } = 2_000_000;
+
     /// <summary>How many events may wait for the writer; past that, new events are dropped and counted.</summary>
     public int ChannelCapacity { get; set; } = 10_000;
 

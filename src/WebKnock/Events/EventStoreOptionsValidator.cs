@@ -20,6 +20,11 @@ internal sealed class EventStoreOptionsValidator : IValidateOptions<EventStoreOp
             errors.Add($"{Prefix}RetentionDays must be at least 1 (it is {options.RetentionDays}).");
         }
 
+        if (options.MaxRows is < 0 or (> 0 and < 1000))
+        {
+            errors.Add($"{Prefix}MaxRows must be 0 (no limit) or at least 1000 (it is {options.MaxRows}).");
+        }
+
         if (options.ChannelCapacity < 1)
         {
             errors.Add($"{Prefix}ChannelCapacity must be at least 1 (it is {options.ChannelCapacity}).");

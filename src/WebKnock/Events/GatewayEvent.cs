@@ -27,4 +27,15 @@ public sealed record GatewayEvent(
     /// writer from the country lookup when the event is stored, unless already set.
     /// </summary>
     public string? Country { get; init; }
+
+    /// <summary>
+    /// How many occurrences this one stands for (1 unless aggregated). Noise (knock steps and failures, floods, scans,
+    /// dropped attempts) from one source in one minute is kept as one row whose count grows: see <see cref="EventStore"/>.
+    /// </summary>
+    public int Count { get; init; } = 1;
+
+    /// <summary>Whether events of the type are noise that an unchecked source address can make at packet rate.</summary>
+    public static bool IsNoise(GatewayEventType type) =>
+        type is GatewayEventType.KnockStep or GatewayEventType.KnockFailed or GatewayEventType.KnockFlood
+            or GatewayEventType.ScanBlocked or GatewayEventType.DroppedAttempt;
 }

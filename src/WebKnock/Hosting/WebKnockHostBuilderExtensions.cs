@@ -79,7 +79,9 @@ internal static class WebKnockHostBuilderExtensions
                 .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             if (!string.IsNullOrEmpty(options.LogFile))
             {
-                logger.WriteTo.File(new CompactJsonFormatter(), options.LogFile, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 31);
+                // Bounded on disk whatever the rate: a flood may fill files, never the disk.
+                logger.WriteTo.File(new CompactJsonFormatter(), options.LogFile, rollingInterval: RollingInterval.Day,
+                    fileSizeLimitBytes: options.LogFileSizeLimitBytes, rollOnFileSizeLimit: true, retainedFileCountLimit: options.LogFileCountLimit);
             }
         });
     }

@@ -25,7 +25,9 @@ internal sealed class WebmailProxyMiddleware(
     {
         var address = context.ClientAddress();
         var request = await profile.ClassifyAsync(context.Request);
-        var watchMarker = request.SessionId is not null && request.MaySessionPage ? profile.NotLoggedInMarker : null;
+        var watchMarker = request.Kind == WebmailRequestKind.LoginAttempt ? profile.LoginFailedMarker
+            : request.SessionId is not null && request.MaySessionPage ? profile.NotLoggedInMarker
+            : null;
         var injection = profile.MayCarryBanner(context.Request) ? await RenderBannerAsync(address) : null;
 
         BodyPlan Plan(HttpContext c)
@@ -66,6 +68,11 @@ internal sealed class WebmailProxyMiddleware(
             case WebmailOutcomeKind.LoginSucceeded:
                 sessions.LoginSucceeded(address, outcome.SessionId!, outcome.UserName);
                 break;
+            case WebmailOutcomeKind.LoginFailed when RequestSite.IsForeign(context.Request):
+                // A page of another site made the browser post it (its user may never have seen the form): counting it
+                // would let any web page get its visitors' address blocked.
+                sessions.ForeignLoginFailed(address, outcome.UserName);
+                break;
             case WebmailOutcomeKind.LoginFailed:
                 sessions.LoginFailed(address, outcome.UserName);
                 if (failedLogins is not null)
@@ -77,16 +84,17 @@ internal sealed class WebmailProxyMiddleware(
 
                 break;
             case WebmailOutcomeKind.SignedOut:
-                if (sessions.SignedOut(outcome.SessionId!))
+                if (sessions.SignedOut(outcome.SessionId!) is { } sessionAddress)
                 {
+                    // The window of the address where the sessions lived, not necessarily this request's.
                     if (aborted)
                     {
-                        await sessions.CloseAfterLastSignOutAsync(address);
+                        await sessions.CloseAfterLastSignOutAsync(sessionAddress);
                     }
                     else
                     {
                         // Close once the sign-out page has reached the user, not before.
-                        context.Response.OnCompleted(() => sessions.CloseAfterLastSignOutAsync(address));
+                        context.Response.OnCompleted(() => sessions.CloseAfterLastSignOutAsync(sessionAddress));
                     }
                 }
 
@@ -95,7 +103,7 @@ internal sealed class WebmailProxyMiddleware(
                 sessions.SessionEnded(outcome.SessionId!);
                 break;
             case WebmailOutcomeKind.SessionAlive:
-                sessions.SessionAlive(address, outcome.SessionId!);
+                sessions.SessionAlive(address, outcome.SessionId!, outcome.Proven && !aborted);
                 break;
         }
     }

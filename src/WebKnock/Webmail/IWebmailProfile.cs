@@ -28,7 +28,11 @@ public enum WebmailOutcomeKind
     SessionAlive,
 }
 
-internal sealed record WebmailOutcome(WebmailOutcomeKind Kind, string? SessionId = null, string? UserName = null)
+/// <summary>
+/// What a response meant. <paramref name="Proven"/>, for <see cref="WebmailOutcomeKind.SessionAlive"/>: the answer is
+/// one only a logged-in session gets, so a session the gateway does not know (after a restart) may be adopted.
+/// </summary>
+internal sealed record WebmailOutcome(WebmailOutcomeKind Kind, string? SessionId = null, string? UserName = null, bool Proven = false)
 {
     public static WebmailOutcome None { get; } = new(WebmailOutcomeKind.None);
 }
@@ -46,6 +50,12 @@ internal interface IWebmailProfile
     /// <summary>Bytes whose presence in a response body means "not logged in" (null when the profile needs none).</summary>
     byte[]? NotLoggedInMarker { get; }
 
+    /// <summary>
+    /// Bytes whose presence in the answer to a login attempt means "wrong user name or password" (null when the
+    /// profile reads a failure from the headers alone).
+    /// </summary>
+    byte[]? LoginFailedMarker { get; }
+
     /// <summary>Reads what the request is; may read a small form body (the login), rewinding it for the upstream.</summary>
     ValueTask<WebmailRequest> ClassifyAsync(HttpRequest request);
 
@@ -55,6 +65,10 @@ internal interface IWebmailProfile
     /// <summary>Whether the response, headers known, is a page that gets the banner.</summary>
     bool CarriesBanner(HttpContext context);
 
-    /// <summary>What the response meant for sessions.</summary>
+    /// <summary>
+    /// What the response meant for sessions. <see cref="WebmailOutcomeKind.LoginFailed"/> only for a credential that
+    /// the webmail checked and refused; a post it refused unchecked (no or a wrong request token, a malformed form)
+    /// is no failed login, since any page on the Internet can make a browser send one.
+    /// </summary>
     WebmailOutcome Interpret(HttpContext context, WebmailRequest request, BodyOutcome body);
 }

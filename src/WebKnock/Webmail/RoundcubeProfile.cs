@@ -10,7 +10,10 @@ namespace WebKnock.Webmail;
 /// <list type="bullet">
 /// <item>Login: a POST with <c>_task=login</c> and <c>_action=login</c>, user <c>_user</c>. Success is a
 /// redirect that sets a new, regenerated session id and a real <c>roundcube_sessauth</c>: the new id is
-/// the one tracked. Anything else (401 with the login page, an invalid token) is a failure.</item>
+/// the one tracked. A failure is a 401 whose answer cleared <c>roundcube_sessauth</c> twice: index.php kills
+/// the session once before it checks the credentials, only when the request passed its token check
+/// (<c>$request_valid</c>), and again after the failure. A post without a valid <c>_token</c> (what a
+/// forged cross-site form sends) gets the same 401 and login page with one clearing only: no failure.</item>
 /// <item>Sign-out: <c>_task=logout</c>, recognised from the response only, by <c>roundcube_sessauth</c>
 /// set last to <c>-del-</c>. Without the right token Roundcube answers "REQUEST CHECK FAILED" and the
 /// session lives on.</item>
@@ -53,6 +56,8 @@ internal sealed class RoundcubeProfile(string sessionCookie) : IWebmailProfile
     public string SessionCookie { get; } = string.IsNullOrEmpty(sessionCookie) ? DefaultSessionCookie : sessionCookie;
 
     public byte[]? NotLoggedInMarker { get; } = Encoding.ASCII.GetBytes("this.session_error(\\\"");
+
+    public byte[]? LoginFailedMarker => null;
 
     public async ValueTask<WebmailRequest> ClassifyAsync(HttpRequest request)
     {
@@ -149,9 +154,15 @@ internal sealed class RoundcubeProfile(string sessionCookie) : IWebmailProfile
                 && newSession is { Length: > 0 } && newSession != Deleted
                 && auth is { Length: > 0 } && auth != Deleted
                 && !location.Contains("_task=login", StringComparison.Ordinal);
-            return succeeded
-                ? new WebmailOutcome(WebmailOutcomeKind.LoginSucceeded, newSession, request.UserName)
-                : new WebmailOutcome(WebmailOutcomeKind.LoginFailed, null, request.UserName);
+            if (succeeded)
+            {
+                return new WebmailOutcome(WebmailOutcomeKind.LoginSucceeded, newSession, request.UserName);
+            }
+
+            // The credentials were checked only when the request token was: see the class's comment.
+            return response.StatusCode == StatusCodes.Status401Unauthorized && CountCleared(response.Headers.SetCookie) >= 2
+                ? new WebmailOutcome(WebmailOutcomeKind.LoginFailed, null, request.UserName)
+                : WebmailOutcome.None;
         }
 
         if (request.SessionId is null || !request.MaySessionPage)
@@ -173,9 +184,25 @@ internal sealed class RoundcubeProfile(string sessionCookie) : IWebmailProfile
         }
 
         var carriesAuth = context.Request.Cookies.TryGetValue(AuthCookie, out var sent) && sent is { Length: > 0 } && sent != Deleted;
+        // The privacy headers come from index.php for a logged-in session only: a 200 with them proves one.
         return loggedIn && carriesAuth && response.StatusCode < 400
-            ? new WebmailOutcome(WebmailOutcomeKind.SessionAlive, request.SessionId)
+            ? new WebmailOutcome(WebmailOutcomeKind.SessionAlive, request.SessionId, Proven: response.StatusCode == StatusCodes.Status200OK)
             : WebmailOutcome.None;
+    }
+
+    /// <summary>How many times the answer cleared the auth cookie (each kill_session() sets it to -del- once).</summary>
+    private static int CountCleared(Microsoft.Extensions.Primitives.StringValues setCookies)
+    {
+        var n = 0;
+        foreach (var header in setCookies)
+        {
+            if (header is not null && SetCookies.LastValue(new Microsoft.Extensions.Primitives.StringValues(header), AuthCookie) == Deleted)
+            {
+                n++;
+            }
+        }
+
+        return n;
     }
 
     /// <summary>Roundcube's own pages are its index.php, asked for as the base path or by name.</summary>
@@ -214,29 +241,9 @@ internal sealed class RoundcubeProfile(string sessionCookie) : IWebmailProfile
         || (csp.Contains("default-src 'none'", StringComparison.OrdinalIgnoreCase) && !csp.Contains("script-src", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
-    /// Reads a small url-encoded form (the login, the logout, AJAX posts), rewinding the body for the
-    /// upstream. Uploads and large or unsized bodies are left alone: their parameters come from the query.
+    /// Reads a small url-encoded form (the login, the logout, AJAX posts) from at most <see cref="MaxFormBytes"/> of
+    /// the body, sized or chunked, leaving the body whole for the upstream. Uploads and larger bodies are left alone:
+    /// their parameters come from the query.
     /// </summary>
-    private static async Task<IFormCollection?> ReadSmallFormAsync(HttpRequest request)
-    {
-        if (request.ContentLength is not (> 0 and <= MaxFormBytes)
-            || !request.ContentType.AsSpan().TrimStart().StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        request.EnableBuffering(MaxFormBytes);
-        try
-        {
-            return await request.ReadFormAsync();
-        }
-        catch (InvalidDataException)
-        {
-            return null; // malformed form: the upstream will refuse it
-        }
-        finally
-        {
-            request.Body.Position = 0;
-        }
-    }
+    private static Task<IFormCollection?> ReadSmallFormAsync(HttpRequest request) => SmallForm.ReadAsync(request, MaxFormBytes);
 }

@@ -5,8 +5,9 @@ namespace WebKnock.Webmail;
 
 /// <summary>
 /// SquirrelMail 1.4 (reference/webmail.md): a login is a POST to src/redirect.php answered 302 to
-/// webmail.php with a new session cookie; a failure is any other answer (its page carries the
-/// <c>logout_error</c> marker); a sign-out is src/signout.php answered with SQMSESSID=SQMTRASH; a page
+/// webmail.php with a new session cookie; a failure is redirect.php's wrong-password page, a 200 that
+/// ends with the <c>logout_error</c> marker (anything else, such as an error of the server, is neither);
+/// a sign-out is src/signout.php answered with SQMSESSID=SQMTRASH; a page
 /// asked for with a dead session answers the logout_error page.
 /// </summary>
 internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfile
@@ -18,11 +19,17 @@ internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfil
     // itself, and attachments.
     private static readonly string[] NoBannerPages = ["webmail.php", "left_main.php", "download.php", "printer_friendly_main.php", "printer_friendly_bottom.php", "printer_friendly_top.php", "view_text.php", "image.php"];
 
+    // Pages that answer a logged-in session with its own content, and anyone else with the logout_error page.
+    private static readonly string[] SessionPages = ["webmail.php", "left_main.php", "right_main.php", "read_body.php", "compose.php", "options.php", "folders.php", "addressbook.php", "search.php", "help.php"];
+
     public string Name => "SquirrelMail";
 
     public string SessionCookie { get; } = string.IsNullOrEmpty(sessionCookie) ? "SQMSESSID" : sessionCookie;
 
     public byte[]? NotLoggedInMarker { get; } = Encoding.ASCII.GetBytes("<!-- logout_error -->");
+
+    /// <summary>redirect.php answers a wrong user name or password with the same logout_error page.</summary>
+    public byte[]? LoginFailedMarker => NotLoggedInMarker;
 
     public async ValueTask<WebmailRequest> ClassifyAsync(HttpRequest request)
     {
@@ -35,7 +42,7 @@ internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfil
 
         switch (page)
         {
-            case "redirect.php" when HttpMethods.IsPost(request.Method):
+            case "redirect.php" when HttpMethods.IsPost(request.Method) && IsUnderSrc(request.Path):
                 return new WebmailRequest(WebmailRequestKind.LoginAttempt, sessionId, await ReadUserNameAsync(request), false);
             case "signout.php":
                 return new WebmailRequest(WebmailRequestKind.SignOut, sessionId, null, false);
@@ -86,10 +93,15 @@ internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfil
         {
             case WebmailRequestKind.LoginAttempt:
                 var location = response.Headers.Location.ToString();
-                return response.StatusCode is 302 or 303 && location.Contains("webmail.php", StringComparison.OrdinalIgnoreCase)
-                    && newSession is { Length: > 0 } && newSession != Trash
-                    ? new WebmailOutcome(WebmailOutcomeKind.LoginSucceeded, newSession, request.UserName)
-                    : new WebmailOutcome(WebmailOutcomeKind.LoginFailed, null, request.UserName);
+                if (response.StatusCode is 302 or 303 && location.Contains("webmail.php", StringComparison.OrdinalIgnoreCase)
+                    && newSession is { Length: > 0 } && newSession != Trash)
+                {
+                    return new WebmailOutcome(WebmailOutcomeKind.LoginSucceeded, newSession, request.UserName);
+                }
+
+                return response.StatusCode == StatusCodes.Status200OK && body.MarkerSeen
+                    ? new WebmailOutcome(WebmailOutcomeKind.LoginFailed, null, request.UserName)
+                    : WebmailOutcome.None;
             case WebmailRequestKind.SignOut when newSession == Trash && request.SessionId is not null:
                 return new WebmailOutcome(WebmailOutcomeKind.SignedOut, request.SessionId);
             case WebmailRequestKind.LoginPage when request.SessionId is not null:
@@ -100,34 +112,30 @@ internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfil
                     return new WebmailOutcome(WebmailOutcomeKind.SessionEnded, request.SessionId);
                 }
 
-                return response.StatusCode < 400 ? new WebmailOutcome(WebmailOutcomeKind.SessionAlive, request.SessionId) : WebmailOutcome.None;
+                return response.StatusCode < 400
+                    ? new WebmailOutcome(WebmailOutcomeKind.SessionAlive, request.SessionId, Proven: ProvesSession(context))
+                    : WebmailOutcome.None;
             default:
                 return WebmailOutcome.None;
         }
     }
 
+    /// <summary>
+    /// A page only a logged-in user gets: one of the session pages (each includes validate.php, which answers a dead
+    /// session with the logout_error page instead), a 200 HTML answer, its body seen whole without the marker.
+    /// </summary>
+    private static bool ProvesSession(HttpContext context) =>
+        context.Response.StatusCode == StatusCodes.Status200OK
+        && context.Response.ContentType is { } type && type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase)
+        && PageName(context.Request.Path) is { } page && SessionPages.Contains(page)
+        && !context.RequestAborted.IsCancellationRequested;
+
+    /// <summary>The login form's user name, read from at most <see cref="MaxLoginFormBytes"/> of the body, sized or chunked.</summary>
     private static async Task<string?> ReadUserNameAsync(HttpRequest request)
     {
-        if (!request.HasFormContentType || request.ContentLength is > MaxLoginFormBytes)
-        {
-            return null;
-        }
-
-        request.EnableBuffering(MaxLoginFormBytes);
-        try
-        {
-            var form = await request.ReadFormAsync();
-            var user = form["login_username"].ToString();
-            return user.Length == 0 ? null : user[..Math.Min(user.Length, 128)];
-        }
-        catch (InvalidDataException)
-        {
-            return null; // malformed form: the upstream will refuse it; not a session either way
-        }
-        finally
-        {
-            request.Body.Position = 0;
-        }
+        var form = await SmallForm.ReadAsync(request, MaxLoginFormBytes);
+        var user = form?["login_username"].ToString();
+        return string.IsNullOrEmpty(user) ? null : user[..Math.Min(user.Length, 128)];
     }
 
     private static string? PageName(PathString path)

@@ -52,7 +52,7 @@ internal sealed partial class WebmailSessions
             // The sessions of the network's addresses that nothing lets in any more.
             if (closed.Window.Service == ServiceNames.Webmail)
             {
-                foreach (var address in _tracker.All().Select(s => s.Address).Distinct()
+                foreach (var address in _tracker.Addresses()
                     .Where(a => closed.Window.Network.Contains(a) && !_windows.IsOpen(ServiceNames.Webmail, a)))
                 {
                     _tracker.RemoveAll(address);
@@ -73,7 +73,7 @@ internal sealed partial class WebmailSessions
         }
         else
         {
-            TooManySessions(_logger, address, _options.MaxSessionsPerAddress);
+            NotTracked(address);
         }
     }
 
@@ -84,18 +84,25 @@ internal sealed partial class WebmailSessions
         LoginBad(_logger, userName, address);
     }
 
-    /// <summary>Ends a signed-out session; returns true when it was the address's last, so the window must close.</summary>
-    public bool SignedOut(string sessionId)
+    /// <summary>A failed login posted from another site's page: neither recorded nor counted, only logged.</summary>
+    public void ForeignLoginFailed(IPAddress address, string? userName) => ForeignLoginBad(_logger, userName, address);
+
+    /// <summary>
+    /// Ends a signed-out session. When it was its address's last, returns that address, whose window must close: the
+    /// address the session lives at, which need not be the one the sign-out came from (a user whose address changed,
+    /// a cookie carried elsewhere). Null otherwise.
+    /// </summary>
+    public IPAddress? SignedOut(string sessionId)
     {
         var (session, remaining) = _tracker.Remove(sessionId);
         if (session is null)
         {
-            return false;
+            return null;
         }
 
         SignOut(_logger, session.UserName, session.Address, remaining);
         _recorder?.Record(GatewayEvents.SignedOut(ServiceNames.Webmail, session.Address, session.UserName, _time.GetUtcNow()));
-        return remaining == 0;
+        return remaining == 0 ? session.Address : null;
     }
 
     public void SessionEnded(string sessionId)
@@ -107,12 +114,37 @@ internal sealed partial class WebmailSessions
         }
     }
 
-    /// <summary>A request with the session cookie was answered as logged in: keep it alive, or adopt it (after a restart).</summary>
-    public void SessionAlive(IPAddress address, string sessionId)
+    /// <summary>
+    /// A request with the session cookie was answered as logged in: keep it alive; or, when the answer proves a
+    /// logged-in session (a page only such a session gets) and the address has a window, adopt it (the gateway
+    /// restarted since its login). A made-up cookie on a page that proves nothing is never a session.
+    /// </summary>
+    public void SessionAlive(IPAddress address, string sessionId, bool proven)
     {
-        if (!_tracker.Touch(sessionId) && _windows.IsOpen(ServiceNames.Webmail, address) && _tracker.Add(sessionId, address, null))
+        if (_tracker.Touch(sessionId) || !proven || !_windows.IsOpen(ServiceNames.Webmail, address))
+        {
+            return;
+        }
+
+        if (_tracker.Add(sessionId, address, null))
         {
             Adopted(_logger, address);
+        }
+        else
+        {
+            NotTracked(address);
+        }
+    }
+
+    private void NotTracked(IPAddress address)
+    {
+        if (_tracker.Count >= _options.MaxSessions)
+        {
+            TooManySessionsInAll(_logger, address, _options.MaxSessions);
+        }
+        else
+        {
+            TooManySessions(_logger, address, _options.MaxSessionsPerAddress);
         }
     }
 
@@ -147,6 +179,12 @@ internal sealed partial class WebmailSessions
 
     [LoggerMessage(3001, LogLevel.Warning, "Webmail login of {User} from {Address} failed")]
     private static partial void LoginBad(ILogger logger, string? user, IPAddress address);
+
+    [LoggerMessage(9500, LogLevel.Information, "Webmail login of {User} from {Address} failed, posted from another site's page: not counted as a failed login")]
+    private static partial void ForeignLoginBad(ILogger logger, string? user, IPAddress address);
+
+    [LoggerMessage(9501, LogLevel.Warning, "The gateway tracks {Max} webmail sessions already (WebKnock:Sessions:MaxSessions); a new one from {Address} is not tracked")]
+    private static partial void TooManySessionsInAll(ILogger logger, IPAddress address, int max);
 
     [LoggerMessage(3002, LogLevel.Information, "Webmail sign-out of {User} from {Address}; {Remaining} live sessions left there")]
     private static partial void SignOut(ILogger logger, string? user, IPAddress address, int remaining);

@@ -211,7 +211,7 @@ internal sealed partial class AccessWindowManager
     {
         RemoveNetwork((window.Service, window.Network));
         var due = window.ExpiresAt - _time.GetUtcNow();
-        var timer = _time.CreateTimer(_ => OnNetworkDeadline(window), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        var timer = DeadlineTimer(_ => OnNetworkDeadline(window), due);
         _networks[(window.Service, window.Network)] = new NetworkEntry(window, timer);
         _networkSnapshot = [.. _networks.Values.Select(e => e.Window)];
     }

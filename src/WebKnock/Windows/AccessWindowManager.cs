@@ -210,8 +210,22 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
         }
 
         var due = window.ExpiresAt - _time.GetUtcNow();
-        var timer = _time.CreateTimer(_ => OnDeadline(window), null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        var timer = DeadlineTimer(_ => OnDeadline(window), due);
         _windows[key] = new Entry(window, timer);
+    }
+
+    /// <summary>
+    /// A one-shot timer that runs in a flow of its own. A timer captures the execution context it is made in, and a
+    /// window is often opened or extended inside a request (the knock page, Extend): without this, the deadline's close
+    /// would run with that request's AsyncLocal state, and <see cref="Proxy.Gate.ConnectionRegistry"/> would spare
+    /// the connection of that long-finished request as if it were the one closing the window.
+    /// </summary>
+    private ITimer DeadlineTimer(TimerCallback callback, TimeSpan due)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return _time.CreateTimer(callback, null, due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+        }
     }
 
     private void OnDeadline(AccessWindow window)

@@ -1,9 +1,14 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using WebKnock.Configuration;
+using WebKnock.Firewall.InMemory;
+using WebKnock.Knocking;
 using WebKnock.Proxy.Gate;
+using WebKnock.Windows;
 
 namespace WebKnock.Tests.Proxy;
 
@@ -68,6 +73,33 @@ public sealed class ConnectionRegistryTests
         Assert.Equal(1, await Task.Run(() => registry.AbortAll(A, "window closed: Deadline")));
         Assert.True(connection.Closed);
         await request;
+    }
+
+    [Fact]
+    public async Task A_deadline_cuts_also_the_connection_whose_request_opened_the_window()
+    {
+        // The real clock: its timers capture the execution context they are made in, as Kestrel's requests meet them.
+        var options = new WebKnockOptions();
+        options.Webmail.Window = TimeSpan.FromMilliseconds(300);
+        options.Webmail.MaxWindow = TimeSpan.FromSeconds(1);
+        var windows = new AccessWindowManager(new InMemoryFirewall(TimeProvider.System), TimeProvider.System, Options.Create(options), NullLogger<AccessWindowManager>.Instance);
+        var registry = new ConnectionRegistry();
+        await using var opening = Track(registry, "c1", A);
+        await using var other = Track(registry, "c2", A);
+        var aborted = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        windows.Closed += closed => aborted.TrySetResult(registry.AbortAll(closed.Window.Address, $"window closed: {closed.Reason}"));
+
+        // Opened (or extended) inside a request on c1, as the knock page and the Extend button do; the request is
+        // long over when the deadline comes, and its connection must not be spared.
+        await Task.Run(async () =>
+        {
+            ConnectionRegistry.HandlingRequestOn("c1");
+            await windows.OpenOrExtendAsync(ServiceNames.Webmail, A, WindowReason.Knock, default);
+        });
+
+        Assert.Equal(2, await aborted.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(opening.Closed, "the connection of the request that opened the window outlived its deadline");
+        Assert.True(other.Closed);
     }
 
     [Fact]

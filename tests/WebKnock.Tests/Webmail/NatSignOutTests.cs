@@ -49,6 +49,26 @@ public sealed class NatSignOutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_last_sign_out_closes_the_window_of_the_address_where_the_session_lives()
+    {
+        const string Elsewhere = "198.51.100.9";
+        await _gw.KnockAsync(Elsewhere);
+        (await _gw.Client(Nat).LoginAsync("alice", "alice-pw")).Dispose();
+        var id = Assert.Single(_gw.Sessions.Tracker.ForAddress(IPAddress.Parse(Nat))).Id;
+
+        // The session's cookie signs out from another address that has a window of its own.
+        var request = new HttpRequestMessage(HttpMethod.Get, WebmailClient.Base + "signout.php");
+        request.Headers.Add("Cookie", $"SQMSESSID={id}");
+        using (var signOut = await _gw.Client(Elsewhere).SendAsync(request))
+        {
+            Assert.Contains("successfully signed out", await signOut.TextAsync());
+        }
+
+        Assert.True(await Eventually.TrueAsync(() => !_gw.IsOpen(Nat)), "the window where the session lived stayed open");
+        Assert.True(_gw.IsOpen(Elsewhere), "the sign-out closed the window of the address it came from");
+    }
+
+    [Fact]
     public async Task A_failed_login_is_not_a_session()
     {
         var mallory = _gw.Client(Nat);
@@ -161,6 +181,17 @@ public sealed class SessionAdoptionTests : IAsyncLifetime
         var adopted = Assert.Single(_gw.Sessions.Tracker.ForAddress(System.Net.IPAddress.Parse(A)));
         Assert.Equal(id, adopted.Id);
         Assert.Null(adopted.UserName);
+    }
+
+    [Fact]
+    public void A_session_is_adopted_only_on_an_answer_that_proves_it()
+    {
+        var address = System.Net.IPAddress.Parse(A);
+        _gw.Sessions.SessionAlive(address, "unknown0123456789", proven: false); // a redirect, a file, a plugin's page
+        Assert.Empty(_gw.Sessions.Tracker.ForAddress(address));
+
+        _gw.Sessions.SessionAlive(address, "unknown0123456789", proven: true); // right_main.php, as only a session gets it
+        Assert.Equal("unknown0123456789", Assert.Single(_gw.Sessions.Tracker.ForAddress(address)).Id);
     }
 
     [Fact]

@@ -116,16 +116,18 @@ public sealed class RoundcubeProfileTests
     }
 
     [Theory]
-    [InlineData(401, "roundcube_sessauth=-del-", "")] // recorded: wrong password
-    [InlineData(200, "", "")] // invalid request token: the login page again
-    [InlineData(302, "roundcube_sessauth=-del-", "/roundcube/?_task=mail")] // a redirect without a new auth cookie
-    [InlineData(302, "roundcube_sessauth=abc-1", "/roundcube/?_task=login&_err=session")]
-    public void Anything_else_is_a_failed_login_of_the_user(int status, string cookie, string location)
+    [InlineData(401, 2, "", WebmailOutcomeKind.LoginFailed)] // recorded: wrong password (killed before and after the check)
+    [InlineData(401, 1, "", WebmailOutcomeKind.None)] // recorded: no or a wrong _token, the credentials never checked
+    [InlineData(401, 0, "", WebmailOutcomeKind.None)]
+    [InlineData(200, 2, "", WebmailOutcomeKind.None)] // not Roundcube's failure answer
+    [InlineData(302, 1, "/roundcube/?_task=mail", WebmailOutcomeKind.None)] // a redirect without a new auth cookie
+    [InlineData(500, 2, "", WebmailOutcomeKind.None)]
+    public void Only_a_checked_and_refused_credential_is_a_failed_login(int status, int cleared, string location, WebmailOutcomeKind expected)
     {
-        var headers = new List<string> { "Content-Type: text/html; charset=UTF-8", "Set-Cookie: roundcube_sessid=new1; path=/" };
-        if (cookie.Length > 0)
+        var headers = new List<string> { "Content-Type: text/html; charset=UTF-8" };
+        for (var i = 0; i < cleared; i++)
         {
-            headers.Add($"Set-Cookie: {cookie}; path=/; HttpOnly");
+            headers.Add($"Set-Cookie: roundcube_sessauth=-del-; expires=Thu, 03 Dec 2026 16:51:2{i} GMT; Max-Age=0; path=/; HttpOnly");
         }
 
         if (location.Length > 0)
@@ -137,7 +139,11 @@ public sealed class RoundcubeProfileTests
 
         var outcome = Interpret(context, new WebmailRequest(WebmailRequestKind.LoginAttempt, PreLogin, "alice", false));
 
-        Assert.Equal(new WebmailOutcome(WebmailOutcomeKind.LoginFailed, null, "alice"), outcome);
+        Assert.Equal(expected, outcome.Kind);
+        if (expected == WebmailOutcomeKind.LoginFailed)
+        {
+            Assert.Equal(new WebmailOutcome(WebmailOutcomeKind.LoginFailed, null, "alice"), outcome);
+        }
     }
 
     [Fact]
@@ -159,7 +165,7 @@ public sealed class RoundcubeProfileTests
 
         var outcome = Interpret(context, new WebmailRequest(WebmailRequestKind.SignOut, Session, null, true));
 
-        Assert.Equal(new WebmailOutcome(WebmailOutcomeKind.SessionAlive, Session), outcome);
+        Assert.Equal(new WebmailOutcome(WebmailOutcomeKind.SessionAlive, Session, Proven: true), outcome);
     }
 
     [Fact]
