@@ -106,6 +106,10 @@ public sealed partial class GatewaySshTests(ITestOutputHelper output)
         await ssh.StartAsync(gw.Server);
         var a = gw.A;
 
+        // A also uses the webmail, on a kept connection: the end of the SSH window must leave it alone.
+        Assert.Equal(0, (await gw.KnockClientAsync(a, Server4, "--ports", GatewayScenario.KnockPorts, "--check")).ExitCode);
+        var (webmail, _) = await gw.HoldAsync(a);
+
         var knock = await gw.KnockClientAsync(a, Server4, "--service", "ssh", "--ports", SshKnock);
         Assert.True(knock.ExitCode == 0, knock.Output + knock.Error + gw.Diagnostics);
         Assert.NotNull(await Eventually.WaitAsync(async () => await IsAllowedAsync(gw, a), TimeSpan.FromSeconds(5)));
@@ -121,6 +125,10 @@ public sealed partial class GatewaySshTests(ITestOutputHelper output)
         // Dropped (the keep-alives went unanswered), or reset where the ruleset answers a closed port with a reset.
         Assert.Matches("not responding|reset by peer", session.Output);
         Assert.Equal(255, (await ssh.RunAsync(a, Server4, "true", connectTimeoutSeconds: 3)).ExitCode);
+
+        var webmailCut = await webmail.WaitForLineAsync("cut ", TimeSpan.FromSeconds(1));
+        Assert.True(webmailCut is null, $"the SSH window's end cut the webmail connection: {webmailCut}\n{gw.Diagnostics}");
+        Assert.Contains(a.V4, (await gw.AllowedAsync()).Keys);
     }
 
     private static async Task<bool> IsAllowedAsync(GatewayScenario gw, TestNetwork.Client client)
