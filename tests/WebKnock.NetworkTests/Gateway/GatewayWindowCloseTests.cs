@@ -56,6 +56,31 @@ public sealed class GatewayWindowCloseTests(ITestOutputHelper output)
         Assert.NotEmpty(gw.LogEvents("Window of {Service} for {Address} closed", ("Address", b.V4.ToString()), ("Reason", "Deadline")));
     }
 
+    [NetworkFact]
+    public async Task The_last_session_idling_out_closes_the_port_and_cuts_a_kept_connection()
+    {
+        // The shortest idle time the gateway accepts, swept every second.
+        var idle = TimeSpan.FromMinutes(1);
+        await using var gw = await GatewayScenario.StartAsync(output, clients: 1,
+            $"WebKnock:Sessions:IdleTimeout={idle:c}", "WebKnock:Sessions:SweepInterval=00:00:01");
+        var a = gw.A;
+        Assert.Equal(0, (await gw.KnockClientAsync(a, Server4, "--ports", KnockPorts, "--check")).ExitCode);
+        var jar = await gw.LoginAsync(a, "alice", "alice-pw");
+        Assert.Equal(200, (await gw.CurlAsync(a, Url("/squirrelmail/src/right_main.php"), jar)).Status);
+        var lastRequest = DateTimeOffset.UtcNow;
+        Assert.Equal(1, (await gw.StatusAsync(a))!.Value.GetProperty("sessions").GetInt32());
+
+        // A kept connection without the session's cookie (it asks for the status) does not keep the session alive.
+        var (hold, _) = await gw.HoldAsync(a, maxMs: 120_000);
+
+        var cut = await WaitForCutAsync(hold, idle + TimeSpan.FromSeconds(30));
+        output.WriteLine($"A's kept connection cut {(cut.Time - lastRequest).TotalSeconds:F1} s after the session's last request ({cut.Reason})");
+        Assert.InRange(cut.Time - lastRequest, idle - TimeSpan.FromSeconds(1), idle + TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain(a.V4, (await gw.AllowedAsync()).Keys);
+        Assert.Equal(ConnectOutcome.Filtered, await gw.ConnectAsync(a, 443));
+        Assert.NotEmpty(gw.LogEvents("Window of {Service} for {Address} closed", ("Address", a.V4.ToString()), ("Reason", "LastSessionIdle")));
+    }
+
     private static async Task<(DateTimeOffset Time, string Reason)> WaitForCutAsync(NamespaceProcess hold, TimeSpan timeout)
     {
         var line = await hold.WaitForLineAsync("cut ", timeout);

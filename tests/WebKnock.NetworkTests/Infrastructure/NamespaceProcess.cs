@@ -140,6 +140,13 @@ public sealed class NamespaceProcess : IAsyncDisposable
         return null;
     }
 
+    /// <summary>Writes a line to the program's standard input.</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     /// <summary>kill -9 by PID, then waits for the exit (and the end of its output).</summary>
     public async Task KillAsync(TimeSpan? timeout = null)
     {

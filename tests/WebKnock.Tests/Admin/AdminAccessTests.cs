@@ -31,6 +31,7 @@ public sealed class AdminAccessTests
         Assert.True(await gw.Client(Inside).IsRefusedAsync("/administrator"));
     }
 
+    // Kernel twin: GatewayKnockTests.A_knock_with_the_knock_client_opens_443_to_A_only
     [Fact]
     public async Task Outside_the_admin_networks_without_a_window_the_gate_answers_nothing()
     {

@@ -38,6 +38,7 @@ public sealed class AdminActionTests : IAsyncLifetime
 
     private async Task<GatewayEvent> AuditAsync(int count = 1) => (await _gw.StoredAsync(GatewayEventType.AdminAction, count)).Last();
 
+    // Kernel twin: NftablesFirewallTests.Opening_again_with_the_same_length_moves_the_deadline_in_both_refresh_forms
     [Fact]
     public async Task Extend_gives_one_more_window_from_now_and_is_audited()
     {
@@ -66,6 +67,7 @@ public sealed class AdminActionTests : IAsyncLifetime
         Assert.True(Deadline(User) < _gw.Time.GetUtcNow() + TimeSpan.FromMinutes(21)); // ...not 30 minutes from now
     }
 
+    // Kernel twin: KernelKnockTests.Closing_a_window_cuts_established_connections
     [Fact]
     public async Task Close_removes_the_window_and_is_audited()
     {
@@ -83,6 +85,7 @@ public sealed class AdminActionTests : IAsyncLifetime
         Assert.Equal("Administrator", closed.Detail);
     }
 
+    // Kernel twin: NftablesFirewallTests.Open_list_refresh_close_round_trip_with_real_remaining_times
     [Theory]
     [InlineData("60", "", 60)]
     [InlineData("60", "45", 45)]
@@ -130,6 +133,7 @@ public sealed class AdminActionTests : IAsyncLifetime
         await AssertNoAuditBeforeTheNextAsync();
     }
 
+    // Kernel twin: NetworkWindowKernelTests.An_open_network_lets_every_client_in_it_reach_the_protected_port_until_closed
     [Fact]
     public async Task Open_a_network_for_a_while_then_close_it_from_its_row()
     {
@@ -159,6 +163,7 @@ public sealed class AdminActionTests : IAsyncLifetime
         Assert.Equal("close 203.0.113.0/24", (await AuditAsync(2)).Detail);
     }
 
+    // Kernel twin: GatewayFailedLoginTests.The_third_wrong_password_closes_the_window_cuts_the_connection_and_blocks_the_address_in_the_kernel_for_the_block_time
     [Fact]
     public async Task Block_blocks_the_address_closes_its_window_and_is_audited()
     {
@@ -185,6 +190,7 @@ public sealed class AdminActionTests : IAsyncLifetime
         Assert.Empty(await Firewall.ListBlockedAsync(CancellationToken.None));
     }
 
+    // Kernel twin: NftablesFirewallTests.Open_list_refresh_close_round_trip_with_real_remaining_times
     [Fact]
     public async Task Unblock_lifts_the_block_and_is_audited()
     {

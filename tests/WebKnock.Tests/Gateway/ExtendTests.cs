@@ -64,6 +64,7 @@ public sealed class ExtendTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
+    // Kernel twin: BrowserEndToEndTests.SquirrelMail_knock_page_login_banner_countdown_extend_attachments_and_sign_out_in_a_real_browser
     [Fact]
     public async Task With_both_the_deadline_moves_for_everybody_behind_the_address_up_to_the_maximum()
     {

@@ -24,6 +24,7 @@ public sealed class SshWindowTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _gw.DisposeAsync();
 
+    // Kernel twin: GatewaySshTests.Before_the_knock_22_looks_like_a_closed_port_after_it_ssh_logs_in_within_the_window_and_a_held_session_outlives_it
     [Fact]
     public async Task The_ssh_knock_opens_ssh_alone_for_one_minute()
     {
@@ -40,6 +41,7 @@ public sealed class SshWindowTests : IAsyncLifetime
         Assert.False(_gw.Windows.IsOpen(ServiceNames.Ssh, IPAddress.Parse(A)));
     }
 
+    // Kernel twin: GatewaySshTests.With_SshKeepEstablished_off_the_window_s_end_cuts_a_held_session
     [Fact]
     public async Task An_ssh_window_closing_does_not_cut_the_same_address_s_webmail_connections()
     {

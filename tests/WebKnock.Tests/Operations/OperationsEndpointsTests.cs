@@ -105,6 +105,8 @@ public sealed class OperationsEndpointsTests : IAsyncLifetime
         Assert.Equal(0, metrics.Value("webknock_windows_open", ("service", "webmail"), ("kind", "address")));
     }
 
+    // Kernel twin: GatewayFloodTests.A_flood_of_50000_SYNs_at_the_knock_ports_neither_delays_A_knock_nor_stops_the_gateway
+    // Kernel twin: GatewayKnockTests.A_scan_of_1000_ports_blocks_the_scanner_for_the_configured_time_and_leaves_A_alone
     [Fact]
     public async Task Knock_floods_and_scan_blocks_count_as_bans()
     {
@@ -124,6 +126,7 @@ public sealed class OperationsEndpointsTests : IAsyncLifetime
         Assert.Equal(1, metrics.Value("webknock_dropped_attempts_total", ("service", "webmail")));
     }
 
+    // Kernel twin: GatewayFloodTests.A_flood_of_50000_SYNs_at_the_knock_ports_neither_delays_A_knock_nor_stops_the_gateway
     [Fact]
     public async Task A_real_flood_through_the_in_memory_detector_is_counted()
     {

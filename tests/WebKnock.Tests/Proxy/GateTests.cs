@@ -13,6 +13,7 @@ public sealed class GateTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _gw.DisposeAsync();
 
+    // Kernel twin: GatewayKnockTests.A_knock_with_the_knock_client_opens_443_to_A_only
     [Fact]
     public async Task Without_a_window_there_is_no_response_at_all()
     {
@@ -20,6 +21,7 @@ public sealed class GateTests : IAsyncLifetime
         Assert.True(await _gw.Client(A).IsRefusedAsync("/.webknock/status"));
     }
 
+    // Kernel twin: GatewayKnockTests.A_knock_with_the_knock_client_opens_443_to_A_only
     [Fact]
     public async Task After_the_right_sequence_the_webmail_answers()
     {
@@ -43,6 +45,8 @@ public sealed class GateTests : IAsyncLifetime
         { "incomplete", [7000, 9000], TcpFlags.Syn, 100 },
     };
 
+    // Kernel twin: GatewayKnockTests.A_knock_with_the_knock_client_opens_443_to_A_only
+    // Kernel twin: KnockConformanceTests.Every_row_ends_the_same_in_the_in_memory_detector_and_in_the_kernel
     [Theory]
     [MemberData(nameof(Failures))]
     public async Task A_bad_knock_opens_nothing(string why, int[] ports, TcpFlags flags, int gapMs)
@@ -53,6 +57,7 @@ public sealed class GateTests : IAsyncLifetime
         Assert.True(await _gw.Client(A).IsRefusedAsync(), why);
     }
 
+    // Kernel twin: GatewayWindowCloseTests.The_last_sign_out_and_the_deadline_close_the_port_and_cut_a_kept_connection
     [Fact]
     public async Task The_window_closes_at_its_deadline_on_the_clock()
     {

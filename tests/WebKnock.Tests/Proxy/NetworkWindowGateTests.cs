@@ -21,6 +21,7 @@ public sealed class NetworkWindowGateTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _gw.DisposeAsync();
 
+    // Kernel twin: NetworkWindowKernelTests.An_open_network_lets_every_client_in_it_reach_the_protected_port_until_closed
     [Fact]
     public async Task Every_address_of_an_open_network_reaches_the_webmail_until_it_closes()
     {
@@ -42,6 +43,7 @@ public sealed class NetworkWindowGateTests : IAsyncLifetime
         Assert.True(await _gw.Client(B).IsRefusedAsync());
     }
 
+    // Kernel twin: NetworkWindowKernelTests.A_network_window_times_out_in_the_kernel
     [Fact]
     public async Task The_network_window_expires_on_the_clock()
     {
@@ -56,6 +58,7 @@ public sealed class NetworkWindowGateTests : IAsyncLifetime
         Assert.True(await _gw.Client(B).IsRefusedAsync());
     }
 
+    // Kernel twin: NetworkWindowKernelTests.An_open_network_lets_every_client_in_it_reach_the_protected_port_until_closed
     [Fact]
     public async Task Closing_the_network_forgets_the_sessions_of_addresses_nothing_else_lets_in()
     {

@@ -34,6 +34,7 @@ public sealed class FailedLoginGuardTests
 
     private FailedLoginGuard NewGuard() => new(_windows, Options.Create(_options), _time, NullLogger<FailedLoginGuard>.Instance);
 
+    // Kernel twin: GatewayFailedLoginTests.The_third_wrong_password_closes_the_window_cuts_the_connection_and_blocks_the_address_in_the_kernel_for_the_block_time
     [Fact]
     public async Task The_third_failure_within_find_time_closes_the_window_and_blocks_for_block_time()
     {
@@ -96,6 +97,7 @@ public sealed class FailedLoginGuardTests
         Assert.Equal(0, off.Tracked);
     }
 
+    // Kernel twin: GatewayFailedLoginTests.The_third_wrong_password_closes_the_window_cuts_the_connection_and_blocks_the_address_in_the_kernel_for_the_block_time
     [Fact]
     public async Task Through_the_gateway_the_tenth_wrong_password_blocks_the_address_and_its_answer_still_arrives()
     {

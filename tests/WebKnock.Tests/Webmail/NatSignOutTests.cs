@@ -16,6 +16,7 @@ public sealed class NatSignOutTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _gw.DisposeAsync();
 
+    // Kernel twin: BrowserEndToEndTests.SquirrelMail_two_browser_contexts_behind_one_address_the_first_sign_out_keeps_the_second_working
     [Fact]
     public async Task The_window_closes_only_when_the_last_session_behind_the_address_signs_out()
     {
@@ -91,6 +92,7 @@ public sealed class NatSignOutTests : IAsyncLifetime
         Assert.Equal(["alice", "bob"], users);
     }
 
+    // Kernel twin: GatewayWindowCloseTests.The_last_session_idling_out_closes_the_port_and_cuts_a_kept_connection
     [Fact]
     public async Task When_the_last_session_idles_out_the_window_closes()
     {
@@ -134,6 +136,7 @@ public sealed class KeepUntilDeadlineTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _gw.DisposeAsync();
 
+    // Kernel twin: GatewayWindowCloseTests.The_last_sign_out_and_the_deadline_close_the_port_and_cut_a_kept_connection
     [Fact]
     public async Task When_configured_the_window_outlives_its_idle_sessions_until_the_deadline()
     {
@@ -160,6 +163,7 @@ public sealed class SessionAdoptionTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _gw.DisposeAsync();
 
+    // Kernel twin: GatewayRestoreTests.After_kill_9_a_new_gateway_restores_the_windows_with_their_remaining_time
     [Fact]
     public async Task A_session_the_upstream_knows_but_the_gateway_does_not_is_adopted_after_a_restart()
     {

@@ -82,6 +82,7 @@ public sealed class RoundcubeSessionTests : IAsyncLifetime
         Assert.Equal("{\"action\":\"keep-alive\",\"exec\":\"\"}", await keepAlive.TextAsync());
     }
 
+    // Kernel twin: BrowserEndToEndTests.Roundcube_two_browser_contexts_behind_one_address_the_first_sign_out_keeps_the_second_working
     [RoundcubeFact]
     public async Task The_window_closes_only_when_the_last_session_behind_the_address_signs_out()
     {
@@ -169,6 +170,7 @@ public sealed class RoundcubeSessionTests : IAsyncLifetime
         Assert.Equal(1, Live);
     }
 
+    // Kernel twin: GatewayRestoreTests.After_kill_9_a_new_gateway_restores_the_windows_with_their_remaining_time
     [RoundcubeFact]
     public async Task Pages_of_a_live_session_keep_it_alive_and_a_gateway_restart_adopts_it()
     {

@@ -39,6 +39,35 @@ public sealed class SshLogReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Logins_in_sshd_own_log_file_become_events_stamped_when_read()
+    {
+        // What sshd -E FILE writes (OpenSSH 9.2 on Debian 12): the message alone, no time, no program.
+        var path = _folder.File("sshd.log");
+        File.WriteAllText(path, "Accepted publickey for before from 192.0.2.1 port 1 ssh2: ED25519 SHA256:x\r\n");
+        using var reader = new SshLogReader(new SyslogFileSource(path, TimeProvider.System, TimeSpan.FromMilliseconds(20)), path, _recorder, TimeProvider.System, NullLogger<SshLogReader>.Instance);
+
+        await reader.StartAsync(CancellationToken.None);
+        await OpenFiles.WaitUntilOpenAsync(path);
+        var written = DateTimeOffset.UtcNow;
+        File.AppendAllText(path, string.Join("\r\n",
+            "Server listening on 0.0.0.0 port 22.",
+            "Accepted publickey for root from 192.0.2.10 port 41234 ssh2: ED25519 SHA256:+DTgZOEJkJxzKVXNy3Y4wuSbguuLmxJv2Piuby0S5dc",
+            "Invalid user wk-nobody from 192.0.2.10 port 41240",
+            "2026-03-03T10:16:00.000000+01:00 mail CRON[900]: Accepted password for mallory from 203.0.113.1 port 1 ssh2",
+            "Received disconnect from 192.0.2.10 port 41234:11: disconnected by user",
+            ""));
+
+        Assert.True(await WaitAsync(() => _recorder.Events.Count >= 2));
+        await reader.StopAsync(CancellationToken.None);
+
+        Assert.Equal(
+            [("root", GatewayEventType.LoginSucceeded, "192.0.2.10"), ("wk-nobody", GatewayEventType.LoginFailed, "192.0.2.10")],
+            _recorder.Events.Select(e => (e.User, e.Type, e.Address!.ToString())));
+        Assert.All(_recorder.Events, e => Assert.InRange(e.Time, written.AddSeconds(-1), DateTimeOffset.UtcNow));
+        Assert.Equal(2, reader.Recognised);
+    }
+
+    [Fact]
     public async Task Journal_lines_from_journalctl_become_events()
     {
         // A stand-in for journalctl that prints two recorded JSON lines and keeps running.
