@@ -35,4 +35,10 @@ public enum GatewayEventType
 
     /// <summary>An administrator acted (extend, close, open, block...): the detail says what.</summary>
     AdminAction = 15,
+
+    /// <summary>
+    /// A credential knock that had opened already came again from another address (a TOTP sequence of a step that was
+    /// used): nothing opened. The user is the credential's owner; the detail says which knock and the first address.
+    /// </summary>
+    KnockReplay = 30,
 }

@@ -20,6 +20,7 @@ internal static class KnockingServiceCollectionExtensions
         services.AddOptions<KnockUsersOptions>().BindConfiguration(KnockUsersOptions.SectionName).ValidateOnStart();
         services.TryAddSingleton<IKnockUsers, ConfiguredKnockUsers>();
         services.TryAddSingleton<InMemoryFirewall>();
+        services.TryAddSingleton<WebKnock.Knocking.Totp.TotpKnocks>();
         services.TryAddSingleton<InMemoryKnockSensor>();
         services.AddHostedService<LoopbackKnockListener>();
         services.TryAddSingleton<IFirewall>(sp =>

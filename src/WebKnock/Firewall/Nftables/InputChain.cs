@@ -43,6 +43,7 @@ internal static class InputChain
                 body.Line($"{f.Saddr} @{NftNames.Always}{f.Suffix} accept");
             }
 
+            TotpChains.WriteJumps(body, builder.Services);
             foreach (var f in NftFamily.Both)
             {
                 body.Line($"{f.Saddr} @{NftNames.Blocked}{f.Suffix} drop");
@@ -63,12 +64,17 @@ internal static class InputChain
                 body.Line($"meta l4proto {{ tcp, udp }} th dport {Ports(service.ProtectedPorts)} jump {ProtectChains.ProtectChain(service.Name)}");
             }
 
-            foreach (var service in builder.Services)
+            // A service whose plain sequence is off (Knock:Plain false) has no knock rules: its ports are ordinary ports.
+            var plain = builder.Services.Where(s => s.Plain).ToArray();
+            foreach (var service in plain)
             {
                 body.Line($"tcp dport {Ports(service.KnockPorts)} {RulesetBuilder.PureSyn} jump {KnockChains.KnockChain(service.Name)}");
             }
 
-            body.Line($"tcp dport {Ports(builder.Services.SelectMany(s => s.KnockPorts).ToArray())} drop");
+            if (plain.Length > 0)
+            {
+                body.Line($"tcp dport {Ports(plain.SelectMany(s => s.KnockPorts).ToArray())} drop");
+            }
             if (options.DefaultDrop)
             {
                 body.Line("ct state established,related accept");

@@ -92,11 +92,21 @@ internal sealed class RulesetBuilder
         text.Append("table inet ").Append(Table).Append(" {\n");
         text.Append($"\tlimit {KnockLimit} {{ rate {_nftables.KnockLogRatePerSecond}/second burst {_nftables.KnockLogRatePerSecond} packets }}\n");
         text.Append($"\tlimit {NoiseLimit} {{ rate {_nftables.NoiseLogRatePerSecond}/second burst {_nftables.NoiseLogRatePerSecond} packets }}\n");
+        if (Services.Any(s => s.Totp is not null))
+        {
+            text.Append($"\tlimit {TotpChains.LogLimit} {{ rate {_nftables.KnockLogRatePerSecond}/second burst {_nftables.KnockLogRatePerSecond} packets }}\n");
+        }
+
         WriteSets(text);
         foreach (var service in Services)
         {
             ProtectChains.Write(text, service, _group);
-            KnockChains.Write(text, service, _group);
+            if (service.Plain)
+            {
+                KnockChains.Write(text, service, _group);
+            }
+
+            TotpChains.Write(text, service, _group);
         }
 
         var alwaysFamilies = _alwaysAllowed.Select(n => NftAddress.FamilySuffix(n.BaseAddress)).Distinct().ToArray();
@@ -116,6 +126,11 @@ internal sealed class RulesetBuilder
             }
 
             Set(text, NftNames.Rate(service.Name), TimeSpan.FromMinutes(1), service.TrackedSources);
+            if (service.Totp is not null)
+            {
+                Set(text, NftNames.TotpRate(service.Name), TimeSpan.FromMinutes(1), service.TrackedSources);
+            }
+
             foreach (var f in NftFamily.Both)
             {
                 // Filled by the knock chain; lost on a reload, which only lets the retransmissions of a knock

@@ -27,8 +27,11 @@ internal sealed partial class NflogKnockSource : BackgroundService
     private volatile bool _reading;
     private long _lastReadTicks;
 
-    public NflogKnockSource(IKnockEventSink sink, IOptions<WebKnockOptions> options, TimeProvider time, ILogger<NflogKnockSource> logger)
+    private readonly Totp.TotpKnocks? _totp;
+
+    public NflogKnockSource(IKnockEventSink sink, IOptions<WebKnockOptions> options, TimeProvider time, ILogger<NflogKnockSource> logger, Totp.TotpKnocks? totp = null)
     {
+        _totp = totp;
         _sink = sink;
         _options = options.Value;
         _time = time;
@@ -176,6 +179,19 @@ internal sealed partial class NflogKnockSource : BackgroundService
 
     private void Publish(NflogRecord record)
     {
+        if (NflogPrefix.IsTotp(record.Prefix, out var totpService))
+        {
+            if (_totp is null)
+            {
+                Interlocked.Increment(ref _ignored);
+                return;
+            }
+
+            // The matching runs now, in the kernel's order; only the opening goes on asynchronously.
+            _ = ObserveTotpAsync(totpService, new KnockPacket(record.Source, record.DestinationPort, record.Flags));
+            return;
+        }
+
         if (!NflogPrefix.TryParse(record.Prefix, out var kind, out var service, out var step))
         {
             Interlocked.Increment(ref _ignored);
@@ -198,6 +214,18 @@ internal sealed partial class NflogKnockSource : BackgroundService
         catch (Exception e)
         {
             LogSinkFailed(_logger, e, knock.Kind, knock.Source);
+        }
+    }
+
+    private async Task ObserveTotpAsync(string service, KnockPacket packet)
+    {
+        try
+        {
+            await _totp!.ObserveAsync(service, packet);
+        }
+        catch (Exception e)
+        {
+            LogSinkFailed(_logger, e, KnockEventKind.SequenceCompleted, packet.Source);
         }
     }
 
