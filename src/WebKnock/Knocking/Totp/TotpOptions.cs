@@ -17,6 +17,12 @@ public sealed class TotpOptions
 
     /// <summary>Last port of the range (inclusive).</summary>
     public int RangeEnd { get; set; } = 29999;
+
+    /// <summary>
+    /// The address of the knock page (https, e.g. https://mail.example.org/knock.html) that enrolment links point to;
+    /// empty: the admin UI shows the link's fragment alone, to append to wherever the page is hosted.
+    /// </summary>
+    public string KnockPage { get; set; } = "";
 }
 
 /// <summary>What a credentialed knock (TOTP, SPA) opens: the knocker's address, or its whole prefix (mobile carriers).</summary>
