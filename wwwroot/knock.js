@@ -78,9 +78,10 @@
     if (host.indexOf(':') >= 0 && host.charAt(0) !== '[') { host = '[' + host + ']'; }
 
     var list = Array.isArray(raw.ports) ? raw.ports : String(raw.ports || '').split(',');
+    list = list.filter(function (p) { return String(p).trim() !== ''; });
     var ports = list.map(function (p) { return parseInt(String(p).trim(), 10); });
-    if (ports.length < 1 || ports.some(function (p) { return !(p >= 1 && p <= 65535); })) {
-      throw new Error('no valid knock ports (data-ports or "ports" in knock-config.json)');
+    if (ports.some(function (p) { return !(p >= 1 && p <= 65535); }) || (ports.length < 1 && !credential)) {
+      throw new Error('no valid knock ports (data-ports or "ports" in knock-config.json), and no enrolment on this browser');
     }
 
     var webmail;
@@ -100,6 +101,125 @@
       redirectDelay: number(raw.redirectDelay, 1000),
       autostart: String(raw.autostart) === 'true'
     };
+  }
+
+  // ---- TOTP credential --------------------------------------------------------------------------------
+  // An enrolment link carries the user's secret in the URL fragment (#enrol=NAME:BASE32&pool=A-B&n=3&x=...),
+  // which the browser never sends to any server. The page keeps it in this browser's storage, removes it from
+  // the address bar at once, and derives the current knock sequence from it as the gateway does (RFC 6238 step,
+  // HMAC-SHA256 with WebCrypto; see the README): the secret is never in the page's files.
+  var STORE = 'webknock-totp';
+  var credential = null;
+
+  function base32(text) {
+    var alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+    var bytes = [];
+    var buffer = 0;
+    var bits = 0;
+    text = text.replace(/[=\s-]/g, '').toUpperCase();
+    for (var i = 0; i < text.length; i++) {
+      var value = alphabet.indexOf(text.charAt(i));
+      if (value < 0) { return null; }
+      buffer = ((buffer << 5) | value) & 0xffff;
+      bits += 5;
+      if (bits >= 8) {
+        bytes.push((buffer >> (bits - 8)) & 0xff);
+        bits -= 8;
+      }
+    }
+    return bytes;
+  }
+
+  function readEnrolment(hash) {
+    var params = new URLSearchParams(hash.replace(/^#/, ''));
+    var enrol = params.get('enrol');
+    if (!enrol) { return null; }
+    var colon = enrol.lastIndexOf(':');
+    var range = /^(\d+)-(\d+)$/.exec(params.get('pool') || '');
+    var n = parseInt(params.get('n') || '3', 10);
+    var secret = colon > 0 ? base32(enrol.slice(colon + 1)) : null;
+    if (!secret || secret.length < 10 || !range || !(n >= 3 && n <= 8)) { return null; }
+    var excluded = (params.get('x') || '').split(',').filter(Boolean).map(function (p) { return parseInt(p, 10); });
+    return { name: enrol.slice(0, colon), secret: enrol.slice(colon + 1), start: +range[1], end: +range[2], n: n, x: excluded, used: -1 };
+  }
+
+  function loadCredential() {
+    var fromLink = location.hash ? readEnrolment(location.hash) : null;
+    if (location.hash && /(^#|&)enrol=/.test(location.hash)) {
+      // Forget the fragment whatever it held: it must not stay in the address bar or the history.
+      history.replaceState(null, '', location.pathname + location.search);
+    }
+    try {
+      if (fromLink) { localStorage.setItem(STORE, JSON.stringify(fromLink)); }
+      var stored = JSON.parse(localStorage.getItem(STORE) || 'null');
+      return stored && stored.secret ? stored : null;
+    } catch (e) {
+      return fromLink;
+    }
+  }
+
+  function saveCredential() {
+    try { localStorage.setItem(STORE, JSON.stringify(credential)); } catch (e) { /* private mode: kept for this page only */ }
+  }
+
+  function pool() {
+    var skip = {};
+    credential.x.forEach(function (p) { skip[p] = true; });
+    var ports = [];
+    for (var p = credential.start; p <= credential.end; p++) {
+      if (!skip[p]) { ports.push(p); }
+    }
+    return ports;
+  }
+
+  // The sequence of a step counter: HMAC-SHA256(secret, counter as 8 bytes big-endian [, round byte]) read as
+  // 32-bit big-endian numbers; each picks pool[number mod size], skipping numbers past the last whole multiple of
+  // the size and ports already taken; an ascending or descending result has its first two ports swapped.
+  async function sequence(counter) {
+    var ports = pool();
+    var size = ports.length;
+    var limit = 4294967296 - (4294967296 % size);
+    var key = await crypto.subtle.importKey('raw', new Uint8Array(base32(credential.secret)), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    var out = [];
+    for (var round = 0; out.length < credential.n; round++) {
+      var message = new Uint8Array(round === 0 ? 8 : 9);
+      var view = new DataView(message.buffer);
+      view.setUint32(0, Math.floor(counter / 4294967296));
+      view.setUint32(4, counter % 4294967296);
+      if (round > 0) { message[8] = round; }
+      var mac = new DataView(await crypto.subtle.sign('HMAC', key, message));
+      for (var i = 0; i + 4 <= mac.byteLength && out.length < credential.n; i += 4) {
+        var number = mac.getUint32(i);
+        if (number >= limit) { continue; }
+        var port = ports[number % size];
+        if (out.indexOf(port) < 0) { out.push(port); }
+      }
+    }
+    var ascending = true;
+    var descending = true;
+    for (var j = 1; j < out.length; j++) {
+      ascending = ascending && out[j] > out[j - 1];
+      descending = descending && out[j] < out[j - 1];
+    }
+    if (ascending || descending) { var first = out[0]; out[0] = out[1]; out[1] = first; }
+    return out;
+  }
+
+  // A step's sequence opens once: a second knock within the same step uses the next step's (the gateway accepts
+  // t+1), and after that waits for a fresh step.
+  async function totpPorts() {
+    var counter = Math.floor(Date.now() / 30000);
+    if (credential.used >= counter) {
+      counter = credential.used + 1;
+      var wait = counter * 30000 - Date.now() - 30000;
+      if (wait > 0) {
+        say('Waiting ' + Math.ceil(wait / 1000) + ' s for a fresh code...', 'knocking');
+        await sleep(wait);
+      }
+    }
+    credential.used = counter;
+    saveCredential();
+    return sequence(counter);
   }
 
   // One knock: start the connection, give it its time, abort it. Errors are expected and ignored.
@@ -144,14 +264,18 @@
     running = true;
     button.disabled = true;
     webmailLink.hidden = true;
-    var steps = config.ports.length;
+    var ports = config.ports;
+    if (credential && window.crypto && crypto.subtle) {
+      ports = await totpPorts();
+    }
+    var steps = ports.length;
     progress.max = steps + 1;
     progress.value = 0;
     progress.textContent = '0';
 
     for (var i = 0; i < steps; i++) {
       say('Knocking ' + (i + 1) + '/' + steps + '...', 'knocking');
-      await knockOnce(config.ports[i]);
+      await knockOnce(ports[i]);
       progress.value = i + 1;
       progress.textContent = String(i + 1);
       await sleep(config.gap);
@@ -182,6 +306,12 @@
 
   button.addEventListener('click', function () { run(); });
   button.disabled = true;
+  credential = loadCredential();
+  if (credential && !(window.crypto && crypto.subtle)) {
+    say('This page must be opened over https to use your enrolment (the browser computes the code only there).', 'misconfigured');
+    return;
+  }
+  if (credential) { root.setAttribute('data-user', credential.name); }
   load().then(function (raw) {
     try {
       config = parse(raw);

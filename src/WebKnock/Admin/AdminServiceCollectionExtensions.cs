@@ -39,6 +39,7 @@ internal static class AdminServiceCollectionExtensions
         services.TryAddSingleton<AdminSignIn>();
         services.TryAddSingleton<AdminActions>();
         services.TryAddSingleton<NowView>();
+        services.TryAddSingleton<WebKnock.Admin.Users.KnockUserActions>();
         services.TryAddSingleton<AdminFlash>();
         services.TryAddSingleton<AdminAssets>();
         services.TryAddSingleton<WindowExtensions>();

@@ -22,6 +22,9 @@ public sealed record WindowRow(
     /// <summary>Set for a network window (an administrator opened a whole network); <see cref="Address"/> is then its first address.</summary>
     public IPNetwork? Network { get; init; }
 
+    /// <summary>The knock user whose credential (TOTP, SPA) opened the window; null for the plain knock or an administrator.</summary>
+    public string? KnockUser { get; init; }
+
     /// <summary>What the row is about, as shown and as the row buttons send it: the address, or the network.</summary>
     public string Target => Network?.ToString() ?? Address.ToString();
 }
@@ -30,7 +33,14 @@ public sealed record WindowRow(
 public sealed record BlockedRow(IPAddress Address, string? Country, DateTimeOffset? Until);
 
 /// <summary>What the Now page shows, taken at <paramref name="Now"/>.</summary>
-public sealed record NowSnapshot(DateTimeOffset Now, IReadOnlyList<WindowRow> Windows, IReadOnlyList<BlockedRow> Blocked);
+public sealed record NowSnapshot(DateTimeOffset Now, IReadOnlyList<WindowRow> Windows, IReadOnlyList<BlockedRow> Blocked)
+{
+    /// <summary>The latest credential replays (a used TOTP step's sequence from another address), newest first.</summary>
+    public IReadOnlyList<WebKnock.Knocking.Totp.TotpMatch> Replays { get; init; } = [];
+
+    /// <summary>What a credentialed knock opens, per service (Address, or Prefix /24 /64), for the services that take TOTP knocks.</summary>
+    public IReadOnlyList<string> CredentialPolicies { get; init; } = [];
+}
 
 /// <summary>Takes the Now page's snapshot from the windows, the sessions, the firewall and the country lookup.</summary>
 internal sealed class NowView(
@@ -39,7 +49,9 @@ internal sealed class NowView(
     IFirewall firewall,
     ICountryLookup countries,
     WindowExtensions extensions,
-    TimeProvider time)
+    TimeProvider time,
+    WebKnock.Knocking.Totp.TotpKnocks? totp = null,
+    Microsoft.Extensions.Options.IOptions<WebKnock.Configuration.WebKnockOptions>? options = null)
 {
     public async Task<NowSnapshot> TakeAsync(CancellationToken cancellationToken)
     {
@@ -55,7 +67,10 @@ internal sealed class NowView(
                 w.ExpiresAt,
                 w.OpenedBy,
                 extensions.LastExtension(w.Service, w.Address.ToString()),
-                w.Service == ServiceNames.Webmail ? Users(sessions.ForAddress(w.Address)) : []))
+                w.Service == ServiceNames.Webmail ? Users(sessions.ForAddress(w.Address)) : [])
+            {
+                KnockUser = w.User,
+            })
             .ToList();
 
         // Network windows, with the live sessions of every address inside.
@@ -73,6 +88,7 @@ internal sealed class NowView(
                 n.Service == ServiceNames.Webmail ? Users(allSessions.Where(s => n.Network.Contains(s.Address))) : [])
             {
                 Network = n.Network,
+                KnockUser = n.User,
             }));
         open.Sort((a, b) => a.ExpiresAt.CompareTo(b.ExpiresAt));
 
@@ -80,7 +96,23 @@ internal sealed class NowView(
             .OrderBy(b => b.Remaining ?? TimeSpan.MaxValue)
             .Select(b => new BlockedRow(b.Address, countries.Lookup(b.Address), b.Remaining is { } left ? now + left : null))
             .ToList();
-        return new NowSnapshot(now, open, blocked);
+        return new NowSnapshot(now, open, blocked) { Replays = totp?.Replays ?? [], CredentialPolicies = Policies() };
+    }
+
+    private IReadOnlyList<string> Policies()
+    {
+        if (totp is null || options is null)
+        {
+            return [];
+        }
+
+        return [.. totp.Matchers.Keys.Select(service =>
+        {
+            var knock = service == ServiceNames.Ssh ? options.Value.Ssh!.Knock : options.Value.Webmail.Knock;
+            return knock.CredentialOpens == WebKnock.Knocking.Totp.CredentialOpens.Prefix
+                ? $"{service}: a credential opens the knocker's /{knock.CredentialPrefixV4} (IPv4) or /{knock.CredentialPrefixV6} (IPv6)"
+                : $"{service}: a credential opens the knocker's address";
+        })];
     }
 
     private static IReadOnlyList<string?> Users(IEnumerable<WebmailSession> sessions) =>

@@ -12,6 +12,7 @@ internal static class CommandLine
         new KnockCommand(),
         new FirewallCommand(),
         new HashPasswordCommand(),
+        new UsersCommand(),
     ];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-') && !args[0].Contains('=');

@@ -144,6 +144,28 @@ public sealed class KnockOptions
     /// connect to are then rejected.
     /// </summary>
     public bool BrowserKnock { get; set; } = true;
+
+    /// <summary>
+    /// Whether the plain shared sequence of <see cref="Ports"/> opens the service (default true, for compatibility).
+    /// False removes its kernel rules and the in-memory detector's: only credentials (TOTP, SPA) and administrators open.
+    /// </summary>
+    public bool Plain { get; set; } = true;
+
+    /// <summary>The per-user TOTP sequence knock.</summary>
+    public WebKnock.Knocking.Totp.TotpOptions Totp { get; set; } = new();
+
+    /// <summary>
+    /// What a credentialed knock opens: <c>Address</c> (the default) or <c>Prefix</c>, the knocker's
+    /// /<see cref="CredentialPrefixV4"/> or /<see cref="CredentialPrefixV6"/> as a network window (phones whose carrier
+    /// moves them between addresses).
+    /// </summary>
+    public WebKnock.Knocking.Totp.CredentialOpens CredentialOpens { get; set; } = WebKnock.Knocking.Totp.CredentialOpens.Address;
+
+    /// <summary>The IPv4 prefix length <see cref="CredentialOpens"/> = Prefix opens (default 24).</summary>
+    public int CredentialPrefixV4 { get; set; } = 24;
+
+    /// <summary>The IPv6 prefix length <see cref="CredentialOpens"/> = Prefix opens (default 64).</summary>
+    public int CredentialPrefixV6 { get; set; } = 64;
 }
 
 public sealed class UpstreamOptions

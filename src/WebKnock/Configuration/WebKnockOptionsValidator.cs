@@ -100,6 +100,7 @@ internal sealed class WebKnockOptionsValidator : IValidateOptions<WebKnockOption
             errors.Add($"{key}:Knock:RatePerSecond must be at least 1 and {key}:Knock:RateBurst not negative (got {knock.RatePerSecond}, {knock.RateBurst}).");
         }
 
+        ValidateCredentials(key, service, errors);
         if (service.Window <= knock.StepTimeout)
         {
             errors.Add($"{key}:Window ({service.Window}) must be longer than {key}:Knock:StepTimeout ({knock.StepTimeout}).");
@@ -129,12 +130,52 @@ internal sealed class WebKnockOptionsValidator : IValidateOptions<WebKnockOption
         }
     }
 
+    private static void ValidateCredentials(string key, ServiceOptions service, List<string> errors)
+    {
+        var knock = service.Knock;
+        var totp = knock.Totp;
+        if (knock.CredentialPrefixV4 is < 8 or > 32 || knock.CredentialPrefixV6 is < 16 or > 128)
+        {
+            errors.Add($"{key}:Knock:CredentialPrefixV4 must be 8-32 and {key}:Knock:CredentialPrefixV6 16-128 (got {knock.CredentialPrefixV4}, {knock.CredentialPrefixV6}).");
+        }
+
+        if (!Enum.IsDefined(knock.CredentialOpens))
+        {
+            errors.Add($"{key}:Knock:CredentialOpens must be Address or Prefix.");
+        }
+
+        if (!totp.Enabled)
+        {
+            return;
+        }
+
+        if (totp.Ports is < 3 or > 8)
+        {
+            errors.Add($"{key}:Knock:Totp:Ports must be between 3 and 8 (got {totp.Ports}).");
+        }
+
+        if (totp.RangeStart is < 1 or > 65535 || totp.RangeEnd is < 1 or > 65535 || totp.RangeEnd < totp.RangeStart)
+        {
+            errors.Add($"{key}:Knock:Totp:RangeStart and {key}:Knock:Totp:RangeEnd must be ports with RangeStart <= RangeEnd (got {totp.RangeStart}-{totp.RangeEnd}).");
+        }
+        else if (totp.RangeEnd - totp.RangeStart + 1 < 256)
+        {
+            errors.Add($"{key}:Knock:Totp:RangeStart..RangeEnd must hold at least 256 ports (got {totp.RangeEnd - totp.RangeStart + 1}).");
+        }
+    }
+
     private static void ValidateDisjoint(ServiceOptions webmail, ServiceOptions ssh, List<string> errors)
     {
         var webmailPorts = webmail.Knock.Ports.Concat(webmail.ProtectedPorts).ToHashSet();
         foreach (var port in ssh.Knock.Ports.Concat(ssh.ProtectedPorts).Where(webmailPorts.Contains))
         {
             errors.Add($"{Root}:Ssh uses port {port}, which {Root}:Webmail uses already.");
+        }
+
+        var (a, b) = (webmail.Knock.Totp, ssh.Knock.Totp);
+        if (a.Enabled && b.Enabled && a.RangeStart <= b.RangeEnd && b.RangeStart <= a.RangeEnd)
+        {
+            errors.Add($"{Root}:Ssh:Knock:Totp's range {b.RangeStart}-{b.RangeEnd} overlaps {Root}:Webmail:Knock:Totp's {a.RangeStart}-{a.RangeEnd}.");
         }
     }
 

@@ -41,4 +41,10 @@ public enum GatewayEventType
 
     /// <summary>A single-packet authorization was refused: the detail says why (bad_hmac, replay, stale...).</summary>
     SpaRefused = 41,
+
+    /// <summary>
+    /// A credential knock that had opened already came again from another address (a TOTP sequence of a step that was
+    /// used): nothing opened. The user is the credential's owner; the detail says which knock and the first address.
+    /// </summary>
+    KnockReplay = 30,
 }

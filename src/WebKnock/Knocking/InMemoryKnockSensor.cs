@@ -15,12 +15,20 @@ internal sealed class InMemoryKnockSensor
     private readonly IFirewall _firewall;
     private readonly IKnockEventSink _sink;
     private readonly Lock _gate = new();
+    private readonly Totp.TotpKnocks? _totp;
 
-    public InMemoryKnockSensor(IOptions<WebKnockOptions> options, IOptions<WebKnock.Firewall.Nftables.NftablesOptions> nftables, IFirewall firewall, IKnockEventSink sink, TimeProvider time)
+    public InMemoryKnockSensor(IOptions<WebKnockOptions> options, IOptions<WebKnock.Firewall.Nftables.NftablesOptions> nftables, IFirewall firewall, IKnockEventSink sink, TimeProvider time, Totp.TotpKnocks? totp = null)
     {
         var o = options.Value;
-        var services = new List<(KnockDetector, ServiceOptions)> { (new KnockDetector(ServiceNames.Webmail, o.Webmail.Knock, time, nftables.Value.FloodBanTime), o.Webmail) };
-        if (o.Ssh is not null)
+        _totp = totp;
+        var services = new List<(KnockDetector, ServiceOptions)>();
+        if (o.Webmail.Knock.Plain)
+        {
+            services.Add((new KnockDetector(ServiceNames.Webmail, o.Webmail.Knock, time, nftables.Value.FloodBanTime), o.Webmail));
+        }
+
+        // As the kernel: a service whose plain sequence is off has no detector (WebKnock:<Service>:Knock:Plain).
+        if (o.Ssh is { Knock.Plain: true })
         {
             services.Add((new KnockDetector(ServiceNames.Ssh, o.Ssh.Knock, time, nftables.Value.FloodBanTime), o.Ssh));
         }
@@ -33,8 +41,18 @@ internal sealed class InMemoryKnockSensor
     /// <summary>All knock ports of all services, for a listener that needs to know where to listen.</summary>
     public IEnumerable<int> KnockPorts => _detectors.SelectMany(d => d.Service.Knock.Ports);
 
+    /// <summary>The TOTP ranges' ports of all services (empty when no service takes TOTP knocks).</summary>
+    public IEnumerable<int> TotpPorts => _totp?.Matchers.Values.SelectMany(m => m.Pool) ?? [];
+
     public async Task ObserveAsync(KnockPacket packet, CancellationToken cancellationToken = default)
     {
+        // The kernel's TOTP chain runs before the plain knock's (and before the blocked set): so here.
+        if (_totp?.ServiceOfPort(packet.DestinationPort) is { } totpService)
+        {
+            await _totp.ObserveAsync(totpService, packet, cancellationToken);
+            return;
+        }
+
         foreach (var (detector, service) in _detectors)
         {
             if (!detector.IsKnockPort(packet.DestinationPort))

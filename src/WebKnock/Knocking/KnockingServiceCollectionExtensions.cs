@@ -18,8 +18,12 @@ internal static class KnockingServiceCollectionExtensions
         services.TryAddSingleton<IKnockEventSink, KnockEventDispatcher>();
         services.AddSingleton<IValidateOptions<KnockUsersOptions>, KnockUsersOptionsValidator>();
         services.AddOptions<KnockUsersOptions>().BindConfiguration(KnockUsersOptions.SectionName).ValidateOnStart();
-        services.TryAddSingleton<IKnockUsers, ConfiguredKnockUsers>();
+        services.TryAddSingleton<KnockUserStore>();
+        services.TryAddSingleton<KnockUsers>();
+        services.TryAddSingleton<IKnockUsers>(sp => sp.GetRequiredService<KnockUsers>());
+        services.AddHostedService<KnockUserWatcher>();
         services.TryAddSingleton<InMemoryFirewall>();
+        services.TryAddSingleton<WebKnock.Knocking.Totp.TotpKnocks>();
         services.TryAddSingleton<InMemoryKnockSensor>();
         services.AddHostedService<LoopbackKnockListener>();
         services.TryAddSingleton<IFirewall>(sp =>

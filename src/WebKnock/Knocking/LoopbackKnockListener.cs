@@ -23,7 +23,14 @@ internal sealed partial class LoopbackKnockListener(InMemoryKnockSensor sensor, 
         var listeners = new List<TcpListener>();
         try
         {
-            foreach (var port in sensor.KnockPorts.Distinct())
+            var totp = sensor.TotpPorts.ToArray();
+            if (totp.Length > MaxTotpListeners)
+            {
+                TotpRangeTooLarge(logger, totp.Length, MaxTotpListeners);
+                totp = [];
+            }
+
+            foreach (var port in sensor.KnockPorts.Concat(totp).Distinct())
             {
                 var listener = new TcpListener(IPAddress.Loopback, port);
                 listener.Start();
@@ -64,6 +71,12 @@ internal sealed partial class LoopbackKnockListener(InMemoryKnockSensor sensor, 
             await sensor.ObserveAsync(new KnockPacket(remote.Address, port, TcpFlags.Syn, remote.Port), stoppingToken);
         }
     }
+
+    /// <summary>A development TOTP range is listened on whole only up to this size (one socket a port).</summary>
+    private const int MaxTotpListeners = 2048;
+
+    [LoggerMessage(9404, LogLevel.Warning, "Development knock listener: the TOTP range has {Count} ports, more than the {Max} it listens on; configure a smaller WebKnock:Webmail:Knock:Totp range for development")]
+    private static partial void TotpRangeTooLarge(ILogger logger, int count, int max);
 
     [LoggerMessage(1100, LogLevel.Warning, "Development knock listener on 127.0.0.1:{Port}: not stealthy, not for production")]
     private static partial void Listening(ILogger logger, int port);

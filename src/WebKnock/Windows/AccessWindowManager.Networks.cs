@@ -111,6 +111,13 @@ internal sealed partial class AccessWindowManager
     /// changed).
     /// </summary>
     public async Task<NetworkWindow> OpenNetworkAsync(string service, IPNetwork network, TimeSpan duration, CancellationToken cancellationToken)
+        => await OpenNetworkAsync(service, network, duration, WindowReason.Manual, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="OpenNetworkAsync(string, IPNetwork, TimeSpan, CancellationToken)"/>, for a knock user's credential
+    /// that opens the knocker's prefix: the window remembers <paramref name="user"/> (closed with the user's windows).
+    /// </summary>
+    public async Task<NetworkWindow> OpenNetworkAsync(string service, IPNetwork network, TimeSpan duration, WindowReason reason, string? user, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
         var now = _time.GetUtcNow();
@@ -133,7 +140,7 @@ internal sealed partial class AccessWindowManager
                 deadline = previous.Window.ExpiresAt; // never shortens
             }
 
-            window = new NetworkWindow(service, network, openedAt, deadline, extended ? previous!.Window.OpenedBy : WindowReason.Manual);
+            window = new NetworkWindow(service, network, openedAt, deadline, extended ? previous!.Window.OpenedBy : reason, user ?? (extended ? previous!.Window.User : null));
             ReplaceNetwork(window);
         }
 
@@ -161,12 +168,12 @@ internal sealed partial class AccessWindowManager
 
         if (extended)
         {
-            NetworkExtendedLog(_logger, service, network, window.ExpiresAt, WindowReason.Manual);
-            NetworkExtended?.Invoke(window, WindowReason.Manual);
+            NetworkExtendedLog(_logger, service, network, window.ExpiresAt, reason);
+            NetworkExtended?.Invoke(window, reason);
         }
         else
         {
-            NetworkOpenedLog(_logger, service, network, window.ExpiresAt, WindowReason.Manual);
+            NetworkOpenedLog(_logger, service, network, window.ExpiresAt, reason);
             NetworkOpened?.Invoke(window);
         }
 

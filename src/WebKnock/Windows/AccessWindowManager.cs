@@ -77,7 +77,7 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
     public Task<AccessWindow> OpenForUserAsync(string service, IPAddress address, string user, WindowReason reason, TimeSpan length, CancellationToken cancellationToken) =>
         SetDeadlineAsync(service, address, reason, length, cancellationToken, user);
 
-    /// <summary>Closes every window that <paramref name="user"/> opened (the user was disabled or removed); returns how many.</summary>
+    /// <summary>Closes every window (address or network) that <paramref name="user"/> opened (the user was disabled or removed); returns how many.</summary>
     public async Task<int> CloseUserAsync(string user, CancellationToken cancellationToken)
     {
         AccessWindow[] owned;
@@ -90,6 +90,14 @@ internal sealed partial class AccessWindowManager : IKnockEventHandler, IDisposa
         foreach (var window in owned)
         {
             if (await CloseAsync(window.Service, window.Address, WindowReason.UserDisabled, cancellationToken))
+            {
+                closed++;
+            }
+        }
+
+        foreach (var network in ListNetworks().Where(w => string.Equals(w.User, user, StringComparison.Ordinal)))
+        {
+            if (await CloseNetworkAsync(network.Service, network.Network, WindowReason.UserDisabled, cancellationToken))
             {
                 closed++;
             }

@@ -6,14 +6,16 @@ namespace WebKnock.Windows;
 
 /// <summary>
 /// A snapshot of one open network window: a service opened by an administrator for every address of a network
-/// (the paper's "allow that organisation temporarily") until a deadline.
+/// (the paper's "allow that organisation temporarily") until a deadline; or by a knock user's credential for the
+/// knocker's prefix (<c>CredentialOpens = Prefix</c>), when <paramref name="User"/> names that user.
 /// </summary>
 public sealed record NetworkWindow(
     string Service,
     IPNetwork Network,
     DateTimeOffset OpenedAt,
     DateTimeOffset ExpiresAt,
-    WindowReason OpenedBy)
+    WindowReason OpenedBy,
+    string? User = null)
 {
     public TimeSpan Remaining(DateTimeOffset now) => ExpiresAt > now ? ExpiresAt - now : TimeSpan.Zero;
 }

@@ -57,6 +57,7 @@ internal static class InputChain
             // Credential knocks (TOTP, SPA) are jumped to HERE, before the block check: a credentialed knock passes a
             // block (and the gateway lifts it); their chains end with "goto closed_port" like every other refusal.
             // A block stops new connections only: it never cuts an established one (a spoofed scan cannot cut a user).
+            TotpChains.WriteJumps(body, builder.Services);
             foreach (var f in NftFamily.Both)
             {
                 body.Line($"{f.Saddr} @{NftNames.Blocked}{f.Suffix} ct state new drop");
@@ -81,12 +82,18 @@ internal static class InputChain
                 body.Line($"meta l4proto {{ tcp, udp }} th dport {Ports(service.ProtectedPorts)} jump {ProtectChains.ProtectChain(service.Name)}");
             }
 
-            foreach (var service in builder.Services)
+            // A service whose plain sequence is off (Knock:Plain false) has no knock rules: its ports are ordinary ports.
+            var plain = builder.Services.Where(s => s.Plain).ToArray();
+            foreach (var service in plain)
             {
                 body.Line($"tcp dport {Ports(service.KnockPorts)} {RulesetBuilder.PureSyn} jump {KnockChains.KnockChain(service.Name)}");
             }
 
-            body.Line($"tcp dport {Ports(builder.Services.SelectMany(s => s.KnockPorts).ToArray())} drop");
+            if (plain.Length > 0)
+            {
+                body.Line($"tcp dport {Ports(plain.SelectMany(s => s.KnockPorts).ToArray())} drop");
+            }
+
             if (!reset)
             {
                 body.Line("ct state established,related accept");

@@ -12,7 +12,9 @@ internal sealed record NftService(
     int RatePerSecond,
     int RateBurst,
     int TrackedSources,
-    bool KeepEstablished)
+    bool KeepEstablished,
+    bool Plain = true,
+    WebKnock.Knocking.Totp.TotpPortPool? Totp = null)
 {
     public const string Webmail = "webmail";
     public const string Ssh = "ssh";
@@ -22,11 +24,13 @@ internal sealed record NftService(
     {
         var services = new List<(NftService, string)>
         {
-            (Create(Webmail, options.Webmail, nftables.WebmailKeepEstablished), $"{WebKnockOptions.SectionName}:Webmail"),
+            (Create(Webmail, options.Webmail, nftables.WebmailKeepEstablished) with { Totp = WebKnock.Knocking.Totp.TotpPools.For(options, nftables, Webmail) },
+                $"{WebKnockOptions.SectionName}:Webmail"),
         };
         if (options.Ssh is not null)
         {
-            services.Add((Create(Ssh, options.Ssh, nftables.SshKeepEstablished), $"{WebKnockOptions.SectionName}:Ssh"));
+            services.Add((Create(Ssh, options.Ssh, nftables.SshKeepEstablished) with { Totp = WebKnock.Knocking.Totp.TotpPools.For(options, nftables, Ssh) },
+                $"{WebKnockOptions.SectionName}:Ssh"));
         }
 
         return services;
@@ -41,7 +45,8 @@ internal sealed record NftService(
         options.Knock.RatePerSecond,
         options.Knock.RateBurst,
         options.Knock.MaxTrackedSources,
-        keepEstablished);
+        keepEstablished,
+        options.Knock.Plain);
 }
 
 /// <summary>Names of the sets and chains in WebKnock's table. Sets come in pairs: suffix 4 and 6.</summary>
@@ -91,6 +96,9 @@ internal static class NftNames
 
     /// <summary>Per-source-prefix token buckets bounding a prefix's share of the allowed sets.</summary>
     public static string PrefixOpen(string service) => $"{service}_pfxopen";
+
+    /// <summary>Per-source token buckets of the SYNs to the service's TOTP range.</summary>
+    public static string TotpRate(string service) => $"{service}_trate";
 
     /// <summary>Knock SYNs seen lately, as (source address . knock port . source port): their retransmissions are ignored.</summary>
     public static string Seen(string service) => $"{service}_seen";

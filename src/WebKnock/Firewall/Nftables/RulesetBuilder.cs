@@ -143,12 +143,23 @@ internal sealed class RulesetBuilder
 
         text.Append($"\tcounter {NftNames.MappedCounter} {{ }}\n");
         text.Append($"\tcounter {NftNames.PrefixFullCounter} {{ }}\n");
+
+        if (Services.Any(s => s.Totp is not null))
+        {
+            text.Append($"\tlimit {TotpChains.LogLimit} {{ rate {_nftables.KnockLogRatePerSecond}/second burst {_nftables.KnockLogRatePerSecond} packets }}\n");
+        }
+
         WriteSets(text);
         WriteClosedPort(text);
         foreach (var service in Services)
         {
             ProtectChains.Write(text, service, _group);
-            KnockChains.Write(text, this, service, _group);
+            if (service.Plain)
+            {
+                KnockChains.Write(text, this, service, _group);
+            }
+
+            TotpChains.Write(text, service, _group);
         }
 
         SpaChains.Write(text, _spa, _group);
@@ -174,6 +185,12 @@ internal sealed class RulesetBuilder
             // forgotten (and refilled) while elements it let in still live.
             Set(text, NftNames.PrefixProgress(service.Name), service.StepTimeout, 65536);
             Set(text, NftNames.PrefixOpen(service.Name), service.Window, 65536);
+
+            if (service.Totp is not null)
+            {
+                Set(text, NftNames.TotpRate(service.Name), TimeSpan.FromMinutes(1), service.TrackedSources);
+            }
+
             foreach (var f in NftFamily.Both)
             {
                 // Filled by the knock chain; lost on a reload, which only lets the retransmissions of a knock

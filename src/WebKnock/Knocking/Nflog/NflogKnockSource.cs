@@ -28,10 +28,12 @@ internal sealed partial class NflogKnockSource : BackgroundService
     private long _lastReadTicks;
 
     private readonly WebKnock.Knocking.Spa.ISpaPacketSink? _spa;
+    private readonly Totp.TotpKnocks? _totp;
 
     public NflogKnockSource(IKnockEventSink sink, IOptions<WebKnockOptions> options, TimeProvider time, ILogger<NflogKnockSource> logger,
-        WebKnock.Knocking.Spa.ISpaPacketSink? spa = null)
+        WebKnock.Knocking.Spa.ISpaPacketSink? spa = null, Totp.TotpKnocks? totp = null)
     {
+        _totp = totp;
         _sink = sink;
         _spa = spa;
         _options = options.Value;
@@ -191,6 +193,19 @@ internal sealed partial class NflogKnockSource : BackgroundService
             return;
         }
 
+        if (NflogPrefix.IsTotp(record.Prefix, out var totpService))
+        {
+            if (_totp is null)
+            {
+                Interlocked.Increment(ref _ignored);
+                return;
+            }
+
+            // The matching runs now, in the kernel's order; only the opening goes on asynchronously.
+            _ = ObserveTotpAsync(totpService, new KnockPacket(record.Source, record.DestinationPort, record.Flags));
+            return;
+        }
+
         if (!NflogPrefix.TryParse(record.Prefix, out var kind, out var service, out var step))
         {
             Interlocked.Increment(ref _ignored);
@@ -213,6 +228,18 @@ internal sealed partial class NflogKnockSource : BackgroundService
         catch (Exception e)
         {
             LogSinkFailed(_logger, e, knock.Kind, knock.Source);
+        }
+    }
+
+    private async Task ObserveTotpAsync(string service, KnockPacket packet)
+    {
+        try
+        {
+            await _totp!.ObserveAsync(service, packet);
+        }
+        catch (Exception e)
+        {
+            LogSinkFailed(_logger, e, KnockEventKind.SequenceCompleted, packet.Source);
         }
     }
 

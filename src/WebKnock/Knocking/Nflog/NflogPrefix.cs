@@ -26,6 +26,17 @@ internal static class NflogPrefix
 
     public static string Drop(string service) => $"{Root}:drop:{service}";
 
+    /// <summary>A SYN to the service's TOTP range (the gateway matches the sequences).</summary>
+    public static string Totp(string service) => $"{Root}:totp:{service}";
+
+    /// <summary>Whether the prefix is <see cref="Totp"/>'s, and of which service.</summary>
+    public static bool IsTotp(string? prefix, out string service)
+    {
+        const string start = Root + ":totp:";
+        service = prefix is not null && prefix.StartsWith(start, StringComparison.Ordinal) ? prefix[start.Length..] : "";
+        return service.Length > 0 && !service.Contains(':', StringComparison.Ordinal);
+    }
+
     /// <summary>Reads a prefix back. <paramref name="step"/> is 0 unless the prefix names a step.</summary>
     public static bool TryParse(string? prefix, out KnockEventKind kind, out string service, out int step)
     {
