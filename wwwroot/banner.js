@@ -28,7 +28,7 @@
     var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
     if (!open || left === 0) {
       banner.className = 'webknock-banner webknock-closed';
-      text.textContent = 'Access has closed. Knock again to continue.';
+      text.textContent = 'Access closed. Knock again to continue.';
       if (button) { button.hidden = true; }
       return;
     }

@@ -36,8 +36,9 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
     /// <summary>
     /// Before the knock nothing answers; the knock page knocks from the browser and goes on to the webmail; log in;
     /// the banner counts down, turns to its warning, and Extend moves the deadline (kernel and gateway); the HTML
-    /// attachment opens without a banner; the binary one downloads byte-identical; sign-out closes the window, in
-    /// the kernel too, and the webmail is unreachable again. Screenshots of the knock page and both banner states.
+    /// attachment opens (in a webmail page with one banner, or as its own document without one); the binary one
+    /// downloads byte-identical; sign-out closes the window, in the kernel too, the signed-out page shows the closed
+    /// banner, and the webmail is unreachable again. Screenshots of the knock page, both banner states and the sign-out.
     /// </summary>
     public async Task DayAsync()
     {
@@ -107,7 +108,7 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
         Assert.NotEmpty(gw.LogEvents("Window of {Service} for {Address} extended", ("Address", A.V4.ToString()), ("Reason", "Extend")));
         await Screenshots.SaveAsync(page, $"{ui.Name}-banner", output);
 
-        // The message; its HTML attachment opens, never with a banner; its binary attachment arrives unchanged.
+        // The message; its HTML attachment opens (the attachment itself never gets a banner); its binary attachment arrives unchanged.
         var message = await ui.OpenReportAsync(page);
         await message.Banner.Locator("#webknock-banner").WaitForAsync(new() { Timeout = 10_000 });
         if (message.Message != message.Banner)
@@ -117,8 +118,8 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
 
         var view = await ui.OpenHtmlAttachmentAsync(page);
         Assert.Contains(await TextsAsync(view.Frames, "h1"), t => t.Contains("Quarterly report", StringComparison.Ordinal));
-        Assert.Equal(0, await CountAsync(view.Frames, "#webknock-banner"));
-        Step($"HTML attachment shown in {view.Frames.Count} frame(s), no banner");
+        Assert.Equal(view.InWebmailPage ? 1 : 0, await CountAsync(view.Frames, "#webknock-banner"));
+        Step($"HTML attachment shown in {view.Frames.Count} frame(s), {(view.InWebmailPage ? "in a webmail page with its banner" : "no banner")}");
         await view.CloseAsync();
 
         var download = await ui.DownloadBinaryAsync(page);
@@ -129,8 +130,35 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
         Assert.Equal(ui.BinaryName, download.SuggestedFilename);
         Assert.Equal(Convert.ToHexStringLower(original), Convert.ToHexStringLower(hash));
 
-        // Sign-out closes the window; the webmail does not answer any more.
-        await SignOutAsync(page, "alice");
+        // Sign-out closes the window; the signed-out page says so without asking the gateway for anything more; the
+        // webmail does not answer any more.
+        var gatewayRequests = new List<string>();
+        var signedOutAt = -1;
+        page.Request += (_, r) =>
+        {
+            if (r.Url.Contains("/.webknock/", StringComparison.Ordinal))
+            {
+                lock (gatewayRequests)
+                {
+                    gatewayRequests.Add(r.Url);
+                }
+            }
+        };
+        if (await SignOutAsync(page, "alice", () => signedOutAt = gatewayRequests.Count))
+        {
+            var closed = page.Locator("#webknock-banner.webknock-closed");
+            await closed.WaitForAsync(new() { Timeout = 10_000 });
+            Assert.Contains("Access closed", await closed.InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(0, await page.Locator("#webknock-banner button, #webknock-banner .webknock-time").CountAsync());
+            Assert.Equal("fixed", await closed.EvaluateAsync<string>("e => getComputedStyle(e).position"));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Screenshots.SaveAsync(page, $"{ui.Name}-signed-out", output);
+            lock (gatewayRequests)
+            {
+                Assert.True(gatewayRequests.Count == signedOutAt, "requests to the gateway after the sign-out: " + string.Join(", ", gatewayRequests.Skip(signedOutAt)));
+            }
+        }
+
         await AssertClosedAsync(page);
     }
 
@@ -209,9 +237,11 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
     /// not failed, until enough runs with the fix show it never happens: the sign-out itself happened, and what
     /// follows checks that access closed.
     /// </summary>
-    private async Task SignOutAsync(IPage page, string user)
+    /// <returns>True when the signed-out page reached the browser whole.</returns>
+    private async Task<bool> SignOutAsync(IPage page, string user, Action? answered = null)
     {
         var answer = await ui.SignOutAsync(page);
+        answered?.Invoke();
         string? body = null;
         try
         {
@@ -228,6 +258,7 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
         }
 
         Step($"{user} signed out");
+        return body is not null;
     }
 
     /// <summary>After the last sign-out: the kernel's set lets go of A, the gateway logs why, nothing answers.</summary>

@@ -45,8 +45,12 @@ public sealed class BannerTests : BunitContext
         var cut = Render<WebKnock.Proxy.Banner.Banner>(p => p.Add(b => b.Prefix, "/.webknock/").Add(b => b.Open, false));
 
         Assert.Contains("webknock-closed", cut.Find("#webknock-banner").ClassList);
-        Assert.Contains("Access has closed", cut.Markup);
+        Assert.Contains("Access closed", cut.Markup);
         Assert.Empty(cut.FindAll("button"));
+        Assert.Empty(cut.FindAll(".webknock-time"));
+        Assert.Empty(cut.FindAll("script"));
+        Assert.Empty(cut.FindAll("link"));
+        Assert.StartsWith("position:fixed;", cut.Find("#webknock-banner").GetAttribute("style"));
     }
 
     [Fact]
