@@ -54,6 +54,17 @@ public sealed class BannerTests : BunitContext
     }
 
     [Fact]
+    public void Open_it_offers_to_fold_away_leaving_the_time()
+    {
+        var cut = Render<WebKnock.Proxy.Banner.Banner>(p => p.Add(b => b.Prefix, "/.webknock/").Add(b => b.Open, true).Add(b => b.RemainingSeconds, 600));
+
+        var fold = cut.Find("button.webknock-fold");
+        Assert.Equal("true", fold.GetAttribute("aria-expanded"));
+        Assert.Equal("Access closes in ", cut.Find(".webknock-label").TextContent); // what folding hides
+        Assert.Equal("10:00", cut.Find(".webknock-time").TextContent); // what stays
+    }
+
+    [Fact]
     public void Without_a_session_the_button_is_disabled_and_says_why()
     {
         var cut = Render<WebKnock.Proxy.Banner.Banner>(p => p.Add(b => b.Prefix, "/.webknock/").Add(b => b.Open, true).Add(b => b.RemainingSeconds, 600));
