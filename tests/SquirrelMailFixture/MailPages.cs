@@ -63,17 +63,27 @@ internal sealed class MailPages(FixtureOptions options, Pages pages)
             """;
     }
 
-    /// <summary>read_body.php: one message with its attachment links.</summary>
+    /// <summary>
+    /// read_body.php: one message with its attachment links, as formatAttachments() and the attachment_common hooks of
+    /// 1.4.23 make them: every attachment has "Download" (download.php with absolute_dl); a text/html one also has
+    /// "View", which opens view_text.php (a SquirrelMail page in the right frame), and its name links there too.
+    /// </summary>
     public string ReadBody(string user, MailMessage message)
     {
         var links = new StringBuilder();
         foreach (MailAttachment attachment in message.Attachments)
         {
-            string href = $"../src/download.php?startMessage=1&amp;passed_id={message.Id}&amp;mailbox=INBOX&amp;ent_id={attachment.EntityId}";
-            links.Append("<tr><td>").Append(Pages.Html(attachment.FileName)).Append("</td><td>")
-                .Append(attachment.ContentType).Append("</td><td>").Append(attachment.Bytes.Length / 1024)
-                .Append(" k</td><td><a href=\"").Append(href).Append("&amp;absolute_dl=true\">Download</a> | <a href=\"")
-                .Append(href).Append("\">View</a></td></tr>\n");
+            string download = $"../src/download.php?startMessage=1&amp;passed_id={message.Id}&amp;mailbox=INBOX&amp;ent_id={attachment.EntityId}";
+            string? view = attachment.ContentType == "text/html" ? ViewTextHref(message.Id, attachment.EntityId) : null;
+            links.Append("<tr><td><a href=\"").Append(view ?? download).Append("\">").Append(Pages.Html(attachment.FileName))
+                .Append("</a>&nbsp;</td><td>").Append(attachment.ContentType).Append("</td><td>").Append(attachment.Bytes.Length / 1024)
+                .Append(" k</td><td><a href=\"").Append(download).Append("&amp;absolute_dl=true\">Download</a>");
+            if (view is not null)
+            {
+                links.Append(" | <a href=\"").Append(view).Append("\">View</a>");
+            }
+
+            links.Append("</td></tr>\n");
         }
 
         return pages.Head(Title(message.Subject)) + Pages.Body() + Navigation(user) + $"""
@@ -91,6 +101,80 @@ internal sealed class MailPages(FixtureOptions options, Pages pages)
             """;
     }
 
+    /// <summary>attachment_common_link_html(): read_body's query string, the entity, and the override type.</summary>
+    public static string ViewTextHref(int passedId, string entityId) =>
+        $"../src/view_text.php?mailbox=INBOX&amp;passed_id={passedId}&amp;startMessage=1&amp;override_type0=text&amp;override_type1=html&amp;ent_id={entityId}";
+
+    /// <summary>
+    /// view_text.php: a text attachment shown in a SquirrelMail page (right frame): the menu, "View message" and
+    /// "Download this as a file" links, and the attachment's HTML made safe as MagicHTML does (no script, no head or
+    /// body of its own; characters outside the page's charset as numeric references).
+    /// </summary>
+    public string ViewText(string user, MailMessage message, MailAttachment attachment) =>
+        pages.Head(Title(message.Subject)) + Pages.Body() + Navigation(user) + $"""
+            <br /><table width="100%" border="0" cellspacing="0" cellpadding="2" align="center"><tr><td bgcolor="#DCDCDC">
+            <b><center>Viewing a text attachment - <a href="read_body.php?mailbox=INBOX&amp;passed_id={message.Id}&amp;startMessage=1">View message</a></center></b></td></tr>
+            <tr><td><center><a href="../src/download.php?absolute_dl=true&amp;passed_id={message.Id}&amp;ent_id={attachment.EntityId}&amp;mailbox=INBOX">Download this as a file</a></center><br /></td></tr></table>
+            <table width="98%" border="0" cellspacing="0" cellpadding="2" align="center"><tr><td bgcolor="#FFFFFF"><tt>
+            {SafeHtml(attachment)}
+            </tt></td></tr></table>
+            </body></html>
+
+            """;
+
+    /// <summary>addrbook_popup.php: the JavaScript address book, a frameset opened in a popup by compose.</summary>
+    public string AddressBookPopup() =>
+        pages.Head(Title("Address Book"), frameset: true) + """
+            <frameset rows="70, *" border="0">
+            <frame name="abookmain" marginwidth="0" scrolling="no" border="0" src="addrbook_search.php?show=form" />
+            <frame name="abookres" marginwidth="0" border="0" src="addrbook_search.php?show=blank" />
+            </frameset>
+            </html>
+
+            """;
+
+    /// <summary>addrbook_search.php: the popup's search form (show=form), its empty results (show=blank), or results.</summary>
+    public string AddressBookSearch(string? show, string? query) =>
+        pages.Head(Title("Address Book Search")) + Pages.Body() + (show switch
+        {
+            "form" => """
+                <form name="sform" target="abookres" action="addrbook_search.php" method="get">
+                <center>Search for <input type="text" name="query" value="" size="28" />
+                <input type="submit" value="Search" /> <input type="button" value="Close" onclick="parent.close();" /></center>
+                </form>
+                """,
+            "blank" => "",
+            _ => $"""
+                <table border="0" width="98%" align="center"><tr><th align="left">Name</th><th align="left">E-mail</th></tr>
+                <tr><td>Carole Dupr&#233;</td><td><a href="javascript:to_address('carole@example.org');">carole@example.org</a></td></tr>
+                </table><!-- query: {Pages.Html(query ?? string.Empty)} -->
+                """,
+        }) + "\n</body></html>\n";
+
+    private static string SafeHtml(MailAttachment attachment)
+    {
+        string html = Encoding.UTF8.GetString(attachment.Bytes.Span);
+        int start = html.IndexOf("<body>", StringComparison.OrdinalIgnoreCase);
+        int end = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);
+        string inner = start >= 0 && end > start ? html[(start + "<body>".Length)..end] : html;
+        inner = System.Text.RegularExpressions.Regex.Replace(inner, "<script.*?</script>", string.Empty,
+            System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var safe = new StringBuilder(inner.Length);
+        foreach (System.Text.Rune rune in inner.EnumerateRunes())
+        {
+            if (rune.IsAscii)
+            {
+                safe.Append((char)rune.Value);
+            }
+            else
+            {
+                safe.Append("&#").Append(rune.Value).Append(';');
+            }
+        }
+
+        return safe.ToString().Trim();
+    }
+
     /// <summary>compose.php: the compose form (a right-frame page).</summary>
     public string Compose(string user, string? mailtoData) =>
         pages.Head(Title("Compose")) + Pages.Body() + Navigation(user) + $"""
@@ -99,6 +183,7 @@ internal sealed class MailPages(FixtureOptions options, Pages pages)
             To: <input type="text" name="send_to" size="60" /><br />
             Subject: <input type="text" name="subject" size="60" /><br />
             <textarea name="body" rows="20" cols="76"></textarea><br />
+            <input type="button" name="addresses" value="Addresses" onclick="window.open('addrbook_popup.php', 'abookpopup', 'width=670,height=300,resizable=yes,scrollbars=yes');" />
             <input type="submit" name="send" value="Send" />
             </form>
             </body></html>

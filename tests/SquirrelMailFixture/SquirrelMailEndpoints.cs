@@ -32,6 +32,12 @@ internal sealed class SquirrelMailEndpoints(FixtureOptions options, SessionStore
         src.MapGet("/printer_friendly_bottom.php", context => WithSession(context, user => PassedMessage(context) is { } message
             ? Mail.PrinterBottom(message) : _pages.ErrorBox("Message not found")));
         src.MapGet("/download.php", Download);
+        src.MapGet("/view_text.php", context => WithSession(context, user =>
+            PassedMessage(context) is { } message && Mailbox.FindAttachment(message.Id, context.Request.Query["ent_id"]) is { } attachment
+                ? Mail.ViewText(user, message, attachment) : _pages.ErrorBox("Attachment not found")));
+        src.MapGet("/addrbook_popup.php", context => WithSession(context, user => Mail.AddressBookPopup()));
+        src.MapGet("/addrbook_search.php", context => WithSession(context, user =>
+            Mail.AddressBookSearch(context.Request.Query["show"], context.Request.Query["query"])));
     }
 
     /// <summary>index.php sends the browser to the login page.</summary>

@@ -44,6 +44,16 @@ internal static class WebKnockHostBuilderExtensions
     }
 
     /// <summary>
+    /// Binds and validates every option validated at start now, before anything listens or logs a failed start: a bad
+    /// value throws here (see <see cref="WebKnock.Hosting.StartupFailure"/>).
+    /// </summary>
+    public static WebApplication ValidateWebKnockOptions(this WebApplication app)
+    {
+        app.Services.GetService<IStartupValidator>()?.Validate();
+        return app;
+    }
+
+    /// <summary>
     /// appsettings/appsettings.json and appsettings/appsettings.{Environment}.json beside the program,
     /// then /etc/webknock/appsettings.json, then WEBKNOCK_ environment variables and the command line
     /// (the same sources the commands read, see <see cref="WebKnockConfiguration"/>).

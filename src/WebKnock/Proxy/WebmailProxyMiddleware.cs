@@ -30,9 +30,17 @@ internal sealed class WebmailProxyMiddleware(
             : null;
         var injection = profile.MayCarryBanner(context.Request) ? await RenderBannerAsync(address) : null;
 
+        // A sign-out page that will close the window shows the closed banner, which needs nothing more from the
+        // gateway (the gate refuses the address from then on). Rendered now, chosen from the final headers.
+        var closedInjection = injection is not null && request.Kind == WebmailRequestKind.SignOut
+            ? await banner.RenderAsync(new BannerState(false, 0, false))
+            : null;
+
         BodyPlan Plan(HttpContext c)
         {
-            var inject = injection is not null && profile.CarriesBanner(c) ? injection : null;
+            var inject = injection is not null && profile.CarriesBanner(c)
+                ? closedInjection is not null && ClosesTheWindow(c, request, address) ? closedInjection : injection
+                : null;
             if (inject is not null)
             {
                 // The page now differs from the upstream's: a revalidation must not bring back an old banner.
@@ -102,10 +110,38 @@ internal sealed class WebmailProxyMiddleware(
             case WebmailOutcomeKind.SessionEnded:
                 sessions.SessionEnded(outcome.SessionId!);
                 break;
+            case WebmailOutcomeKind.SessionExpired:
+                if (sessions.SessionExpired(outcome.SessionId!) is { } lastOf)
+                {
+                    // Like an idle timeout: the user gets this answer (the webmail's "log in again" page), then the
+                    // window closes, as the idle policy says.
+                    if (aborted)
+                    {
+                        await sessions.CloseAfterLastExpiryAsync(lastOf);
+                    }
+                    else
+                    {
+                        context.Response.OnCompleted(() => sessions.CloseAfterLastExpiryAsync(lastOf));
+                    }
+                }
+
+                break;
             case WebmailOutcomeKind.SessionAlive:
                 sessions.SessionAlive(address, outcome.SessionId!, outcome.Proven && !aborted);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Whether this response, its headers final, is the sign-out of the address's last live session and so closes a
+    /// window that nothing else keeps open (a network window would still let the address in).
+    /// </summary>
+    private bool ClosesTheWindow(HttpContext context, WebmailRequest request, System.Net.IPAddress address)
+    {
+        var outcome = profile.Interpret(context, request, new BodyOutcome());
+        return outcome.Kind == WebmailOutcomeKind.SignedOut
+            && sessions.IsLastLiveSession(outcome.SessionId!, address)
+            && windows.NetworksContaining(ServiceNames.Webmail, address).Count == 0;
     }
 
     private static async Task<BodyOutcome> PassThroughAsync(HttpContext context, RequestDelegate next)

@@ -24,8 +24,12 @@ public enum WebmailOutcomeKind
     LoginSucceeded,
     LoginFailed,
     SignedOut,
+    /// <summary>The session ended by the user's own doing, without a sign-out (SquirrelMail's login page destroys it).</summary>
     SessionEnded,
     SessionAlive,
+
+    /// <summary>The upstream no longer knows the session (it expired there): treated like an idle timeout.</summary>
+    SessionExpired,
 }
 
 /// <summary>

@@ -173,14 +173,14 @@ internal sealed class RoundcubeProfile(string sessionCookie) : IWebmailProfile
         if (auth == Deleted)
         {
             // Roundcube's kill_session(): a completed sign-out, or a session whose auth cookie failed its check.
-            return new WebmailOutcome(request.Kind == WebmailRequestKind.SignOut ? WebmailOutcomeKind.SignedOut : WebmailOutcomeKind.SessionEnded, request.SessionId);
+            return new WebmailOutcome(request.Kind == WebmailRequestKind.SignOut ? WebmailOutcomeKind.SignedOut : WebmailOutcomeKind.SessionExpired, request.SessionId);
         }
 
         var loggedIn = response.Headers.ContainsKey(PrivacyHeader);
         var sessionError = body.MarkerSeen && IsJson(response.ContentType);
         if (sessionError || (response.StatusCode == StatusCodes.Status200OK && !loggedIn))
         {
-            return new WebmailOutcome(WebmailOutcomeKind.SessionEnded, request.SessionId);
+            return new WebmailOutcome(WebmailOutcomeKind.SessionExpired, request.SessionId);
         }
 
         var carriesAuth = context.Request.Cookies.TryGetValue(AuthCookie, out var sent) && sent is { Length: > 0 } && sent != Deleted;

@@ -15,9 +15,27 @@ internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfil
     private const string Trash = "SQMTRASH";
     private const int MaxLoginFormBytes = 64 * 1024;
 
-    // Pages that never carry the banner: the frameset and its popup twin, the folder frame that reloads
-    // itself, and attachments.
-    private static readonly string[] NoBannerPages = ["webmail.php", "left_main.php", "download.php", "printer_friendly_main.php", "printer_friendly_bottom.php", "printer_friendly_top.php", "view_text.php", "image.php"];
+    // Pages that never carry the banner: the framesets (webmail.php, the print popup, the JavaScript address book's
+    // popup), the frames that only ever live in them (the folder list, the print halves, the address book's search
+    // form and results), and attachments.
+    private static readonly string[] NoBannerPages =
+    [
+        "webmail.php", "left_main.php", "download.php", "image.php",
+        "printer_friendly_main.php", "printer_friendly_bottom.php", "printer_friendly_top.php",
+        "addrbook_popup.php", "addrbook_search.php",
+    ];
+
+    // The pages SquirrelMail 1.4 shows in its right frame, the designated content frame (src/ of 1.4.23): the message
+    // list, a message, its header and text-attachment views, compose and the HTML address book, options, folders,
+    // search, help. A page in any other frame (or in a frame of another frameset) never gets the banner.
+    private static readonly string[] RightFramePages =
+    [
+        "right_main.php", "read_body.php", "view_header.php", "view_text.php", "vcard.php",
+        "compose.php", "addressbook.php", "addrbook_search_html.php",
+        "options.php", "options_highlight.php", "options_identities.php", "options_order.php",
+        "folders.php", "folders_create.php", "folders_delete.php", "folders_rename_do.php", "folders_rename_getname.php", "folders_subscribe.php",
+        "search.php", "help.php", "delete_message.php", "move_messages.php", "empty_trash.php",
+    ];
 
     // Pages that answer a logged-in session with its own content, and anyone else with the logout_error page.
     private static readonly string[] SessionPages = ["webmail.php", "left_main.php", "right_main.php", "read_body.php", "compose.php", "options.php", "folders.php", "addressbook.php", "search.php", "help.php"];
@@ -66,15 +84,20 @@ internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfil
             return false; // scripts, images, XHR: only navigations ask for HTML
         }
 
-        // The right frame is where SquirrelMail's banner belongs, so frame loads are allowed; iframes are not.
-        var dest = request.Headers["Sec-Fetch-Dest"].ToString();
-        if (dest.Length > 0 && dest is not ("document" or "frame"))
+        var page = PageName(request.Path);
+        if (page is not null && NoBannerPages.Contains(page, StringComparer.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        var page = PageName(request.Path);
-        return page is null || !NoBannerPages.Contains(page, StringComparer.OrdinalIgnoreCase);
+        // A top-level document may carry it; in a frame only the right frame's pages (webmail.php's frameset is where
+        // they are shown), never an iframe. A browser that does not say (no Sec-Fetch-Dest) is judged by the page alone.
+        return request.Headers["Sec-Fetch-Dest"].ToString() switch
+        {
+            "" or "document" => true,
+            "frame" => page is not null && IsUnderSrc(request.Path) && RightFramePages.Contains(page, StringComparer.OrdinalIgnoreCase),
+            _ => false,
+        };
     }
 
     public bool CarriesBanner(HttpContext context)
@@ -109,7 +132,7 @@ internal sealed class SquirrelMailProfile(string sessionCookie) : IWebmailProfil
             case WebmailRequestKind.Other when request.SessionId is not null && request.MaySessionPage:
                 if (body.MarkerSeen || newSession == Trash)
                 {
-                    return new WebmailOutcome(WebmailOutcomeKind.SessionEnded, request.SessionId);
+                    return new WebmailOutcome(WebmailOutcomeKind.SessionExpired, request.SessionId);
                 }
 
                 return response.StatusCode < 400

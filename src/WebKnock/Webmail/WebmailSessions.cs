@@ -115,6 +115,33 @@ internal sealed partial class WebmailSessions
     }
 
     /// <summary>
+    /// The upstream said the session is gone although nobody signed out (PHP's session expired, Roundcube's
+    /// <c>session_error</c>): it leaves like an idle session. Returns its address when it was the address's last and
+    /// the idle policy closes the window then (<see cref="CloseAfterLastExpiryAsync"/>); null otherwise.
+    /// </summary>
+    public IPAddress? SessionExpired(string sessionId)
+    {
+        var (session, remaining) = _tracker.Remove(sessionId);
+        if (session is null)
+        {
+            return null;
+        }
+
+        ExpiredUpstream(_logger, session.UserName, session.Address, remaining);
+        return remaining == 0 && _options.OnLastSessionIdle == LastSessionIdlePolicy.CloseWindow ? session.Address : null;
+    }
+
+    /// <summary>True when the session is the only live one of the address (its sign-out closes the window).</summary>
+    public bool IsLastLiveSession(string sessionId, IPAddress address)
+    {
+        var live = _tracker.ForAddress(address);
+        return live.Count == 1 && live[0].Id == sessionId;
+    }
+
+    public Task CloseAfterLastExpiryAsync(IPAddress address) =>
+        _windows.CloseAsync(ServiceNames.Webmail, address, WindowReason.LastSessionIdle, CancellationToken.None);
+
+    /// <summary>
     /// A request with the session cookie was answered as logged in: keep it alive; or, when the answer proves a
     /// logged-in session (a page only such a session gets) and the address has a window, adopt it (the gateway
     /// restarted since its login). A made-up cookie on a page that proves nothing is never a session.
@@ -197,6 +224,9 @@ internal sealed partial class WebmailSessions
 
     [LoggerMessage(3005, LogLevel.Information, "Adopted a live webmail session from {Address} (known upstream, not to this process)")]
     private static partial void Adopted(ILogger logger, IPAddress address);
+
+    [LoggerMessage(9600, LogLevel.Information, "Webmail session of {User} from {Address} expired upstream (treated as idle); {Remaining} live sessions left there")]
+    private static partial void ExpiredUpstream(ILogger logger, string? user, IPAddress address, int remaining);
 
     [LoggerMessage(3006, LogLevel.Warning, "Address {Address} has {Max} webmail sessions already; a new one is not tracked")]
     private static partial void TooManySessions(ILogger logger, IPAddress address, int max);

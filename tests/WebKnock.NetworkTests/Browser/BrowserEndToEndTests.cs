@@ -40,6 +40,20 @@ public sealed class BrowserEndToEndTests(ITestOutputHelper output)
         await new BrowserScenarios(gw, new SquirrelMailUi(output), output).SharedAddressAsync();
     }
 
+    [BrowserFact]
+    public async Task SquirrelMail_at_a_phone_viewport_the_banner_leaves_the_last_line_visible_and_folds()
+    {
+        await using var gw = await GatewayScenario.StartAsync(output, clients: 1);
+        await new BrowserScenarios(gw, new SquirrelMailUi(output), output).PhoneAsync();
+    }
+
+    [RoundcubeBrowserFact]
+    public async Task Roundcube_at_a_phone_viewport_the_banner_fits_and_folds()
+    {
+        await using var gw = await GatewayScenario.StartRoundcubeAsync(output, clients: 1);
+        await new BrowserScenarios(gw, new RoundcubeUi(), output).PhoneAsync();
+    }
+
     /// <summary>
     /// Found by these tests: the knock page's SYNs, retransmitted by the client's kernel (default SYN retries), used to
     /// complete the knock again and open the window after a sign-out. The knock rules now drop a knock SYN whose

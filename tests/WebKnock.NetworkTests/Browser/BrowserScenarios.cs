@@ -36,8 +36,9 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
     /// <summary>
     /// Before the knock nothing answers; the knock page knocks from the browser and goes on to the webmail; log in;
     /// the banner counts down, turns to its warning, and Extend moves the deadline (kernel and gateway); the HTML
-    /// attachment opens without a banner; the binary one downloads byte-identical; sign-out closes the window, in
-    /// the kernel too, and the webmail is unreachable again. Screenshots of the knock page and both banner states.
+    /// attachment opens (in a webmail page with one banner, or as its own document without one); the binary one
+    /// downloads byte-identical; sign-out closes the window, in the kernel too, the signed-out page shows the closed
+    /// banner, and the webmail is unreachable again. Screenshots of the knock page, both banner states and the sign-out.
     /// </summary>
     public async Task DayAsync()
     {
@@ -107,7 +108,7 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
         Assert.NotEmpty(gw.LogEvents("Window of {Service} for {Address} extended", ("Address", A.V4.ToString()), ("Reason", "Extend")));
         await Screenshots.SaveAsync(page, $"{ui.Name}-banner", output);
 
-        // The message; its HTML attachment opens, never with a banner; its binary attachment arrives unchanged.
+        // The message; its HTML attachment opens (the attachment itself never gets a banner); its binary attachment arrives unchanged.
         var message = await ui.OpenReportAsync(page);
         await message.Banner.Locator("#webknock-banner").WaitForAsync(new() { Timeout = 10_000 });
         if (message.Message != message.Banner)
@@ -117,8 +118,21 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
 
         var view = await ui.OpenHtmlAttachmentAsync(page);
         Assert.Contains(await TextsAsync(view.Frames, "h1"), t => t.Contains("Quarterly report", StringComparison.Ordinal));
-        Assert.Equal(0, await CountAsync(view.Frames, "#webknock-banner"));
-        Step($"HTML attachment shown in {view.Frames.Count} frame(s), no banner");
+        Assert.Equal(view.InWebmailPage ? 1 : 0, await CountAsync(view.Frames, "#webknock-banner"));
+        Step($"HTML attachment shown in {view.Frames.Count} frame(s), {(view.InWebmailPage ? "in a webmail page with its banner" : "no banner")}");
+        if (view.InWebmailPage)
+        {
+            // That page is longer than the window: at its end, its last line is above the banner (the banner's script
+            // gives the page room below it).
+            var frame = view.Frames.First(f => f.Url.Contains("view_text.php", StringComparison.Ordinal));
+            var scrolls = await frame.EvaluateAsync<bool>("() => document.documentElement.scrollHeight > window.innerHeight");
+            var gap = await GapAboveBannerAtTheEndAsync(frame);
+            Step($"the attachment's page at its end (it scrolls: {scrolls}): {gap:F0} px between its last line and the banner");
+            await Screenshots.SaveAsync(page, $"{ui.Name}-long-page-end", output);
+            Assert.True(scrolls, "the page is not longer than the window: the check would prove nothing");
+            Assert.True(gap >= 0, $"the banner covers the last {-gap:F0} px of the page");
+        }
+
         await view.CloseAsync();
 
         var download = await ui.DownloadBinaryAsync(page);
@@ -129,8 +143,38 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
         Assert.Equal(ui.BinaryName, download.SuggestedFilename);
         Assert.Equal(Convert.ToHexStringLower(original), Convert.ToHexStringLower(hash));
 
-        // Sign-out closes the window; the webmail does not answer any more.
-        await SignOutAsync(page, "alice");
+        // Sign-out closes the window; the signed-out page says so without asking the gateway for anything more; the
+        // webmail does not answer any more.
+        var gatewayRequests = new List<string>();
+        var signedOutAt = -1;
+        page.Request += (_, r) =>
+        {
+            if (r.Url.Contains("/.webknock/", StringComparison.Ordinal))
+            {
+                lock (gatewayRequests)
+                {
+                    gatewayRequests.Add(r.Url);
+                }
+            }
+        };
+        // Roundcube's signed-out page (its login page) holds scripts in its head that the gate now refuses, and the
+        // parser did not reach the banner at the body's end within 30 s (RoundcubeUi.SignOutAsync): there the closed
+        // banner in the answer is checked by RoundcubeSessionTests. SquirrelMail's page asks for nothing.
+        if (await SignOutAsync(page, "alice", () => signedOutAt = gatewayRequests.Count) && ui is SquirrelMailUi)
+        {
+            var closed = page.Locator("#webknock-banner.webknock-closed");
+            await closed.WaitForAsync(new() { Timeout = 10_000 });
+            Assert.Contains("Access closed", await closed.InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(0, await page.Locator("#webknock-banner button, #webknock-banner .webknock-time").CountAsync());
+            Assert.Equal("fixed", await closed.EvaluateAsync<string>("e => getComputedStyle(e).position"));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Screenshots.SaveAsync(page, $"{ui.Name}-signed-out", output);
+            lock (gatewayRequests)
+            {
+                Assert.True(gatewayRequests.Count == signedOutAt, "requests to the gateway after the sign-out: " + string.Join(", ", gatewayRequests.Skip(signedOutAt)));
+            }
+        }
+
         await AssertClosedAsync(page);
     }
 
@@ -172,6 +216,70 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
     }
 
     /// <summary>
+    /// A phone's viewport (390x844): the knock page, the banner, a long page scrolled to its end (its last line above
+    /// the banner), the banner folded to the time left, and the signed-out page. Screenshots of each.
+    /// </summary>
+    public async Task PhoneAsync()
+    {
+        await A.Namespace.ExecAsync("sysctl", "-q", "-w", "net.ipv4.tcp_syn_retries=2"); // see DayAsync
+        await using var browser = await NamespaceBrowser.LaunchAsync(A.Namespace, output);
+        var page = await (await browser.NewPhoneContextAsync()).NewPageAsync();
+        await using (await KnockPageSite.StartAsync(gw, ui.LoginUrl, redirectDelayMs: 3000))
+        {
+            await page.GotoAsync(KnockPageSite.Url);
+            await page.Locator("#knock[data-state='open']").WaitForAsync(new() { Timeout = 20_000 });
+            await Screenshots.SaveAsync(page, $"{ui.Name}-phone-knock-page", output);
+            await page.WaitForURLAsync(url => url.StartsWith(ui.LoginUrl, StringComparison.Ordinal), new() { Timeout = 20_000 });
+        }
+
+        var banner = await ui.LoginAsync(page, "alice", "alice-pw");
+        var box = banner.Locator("#webknock-banner:not(.webknock-closed)");
+        await box.WaitForAsync(new() { Timeout = 10_000 });
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the status answer, so the button is enabled in the picture
+        await Screenshots.SaveAsync(page, $"{ui.Name}-phone-banner", output);
+        var viewport = await banner.EvaluateAsync<int>("() => document.documentElement.clientWidth");
+        var width = await box.EvaluateAsync<double>("e => e.getBoundingClientRect().width");
+        Step($"banner {width:F0} px wide in a frame {viewport} px wide");
+        Assert.True(width <= viewport, $"the banner ({width} px) is wider than its frame ({viewport} px)");
+
+        // A long page, scrolled to its end: nothing of it stays under the banner. Roundcube lays its pages out to the
+        // window's height (nothing scrolls under the banner; there folding it is the way), and on a phone shows its
+        // attachments its own way: this part is SquirrelMail's, whose frames scroll.
+        if (ui is SquirrelMailUi)
+        {
+            await ui.OpenReportAsync(page);
+            var view = await ui.OpenHtmlAttachmentAsync(page);
+            Assert.True(view.InWebmailPage);
+            var frame = view.Frames.First(f => f.Url.Contains("view_text.php", StringComparison.Ordinal));
+            await frame.Locator("#webknock-banner").WaitForAsync(new() { Timeout = 10_000 });
+            var gap = await GapAboveBannerAtTheEndAsync(frame);
+            Step($"long page at its end: {gap:F0} px between its last line and the banner");
+            await Screenshots.SaveAsync(page, $"{ui.Name}-phone-long-page-end", output);
+            Assert.True(gap >= 0, $"the banner covers the last {-gap:F0} px of the page");
+            await view.CloseAsync();
+            banner = await ui.WorkAsync(page);
+        }
+
+        // Folded: only the time left and the button to unfold it.
+        await banner.Locator("#webknock-banner .webknock-fold").ClickAsync(new() { Timeout = 10_000 });
+        var folded = banner.Locator("#webknock-banner.webknock-folded");
+        await folded.WaitForAsync(new() { Timeout = 5_000 });
+        var foldedWidth = await folded.EvaluateAsync<double>("e => e.getBoundingClientRect().width");
+        Step($"folded banner {foldedWidth:F0} px wide (unfolded {width:F0})");
+        Assert.True(foldedWidth < width / 2, $"folded {foldedWidth} px, unfolded {width} px");
+        Assert.False(await banner.Locator("#webknock-banner .webknock-extend").IsVisibleAsync());
+        Assert.True(await banner.Locator("#webknock-banner .webknock-time").IsVisibleAsync());
+        await Screenshots.SaveAsync(page, $"{ui.Name}-phone-banner-folded", output);
+
+        if (await SignOutAsync(page, "alice") && ui is SquirrelMailUi)
+        {
+            await page.Locator("#webknock-banner.webknock-closed").WaitForAsync(new() { Timeout = 10_000 });
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Screenshots.SaveAsync(page, $"{ui.Name}-phone-signed-out", output);
+        }
+    }
+
+    /// <summary>
     /// The knock page's SYNs, retransmitted by the client's kernel (default SYN retries) after a sign-out, must not
     /// open the window again. Watched until <see cref="RetransmissionsEnd"/> after the knock.
     /// </summary>
@@ -208,9 +316,11 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
     /// signed-out page must arrive whole: a page lost to the cut fails the test (it used to be only reported; it was
     /// not lost in about 25 sign-outs over the sessions since the fix).
     /// </summary>
-    private async Task SignOutAsync(IPage page, string user)
+    /// <returns>True when the signed-out page reached the browser whole.</returns>
+    private async Task<bool> SignOutAsync(IPage page, string user, Action? answered = null)
     {
         var answer = await ui.SignOutAsync(page);
+        answered?.Invoke();
         string body;
         try
         {
@@ -223,6 +333,7 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
 
         Assert.Contains(ui.SignedOutMarker, body, StringComparison.Ordinal);
         Step($"{user} signed out");
+        return true;
     }
 
     /// <summary>After the last sign-out: the kernel's set lets go of A, the gateway logs why, nothing answers.</summary>
@@ -254,6 +365,24 @@ public sealed class BrowserScenarios(GatewayScenario gw, IWebmailUi ui, ITestOut
         Assert.True(error is not null, $"the webmail answered HTTP {response?.Status}\n{gw.Diagnostics}");
         Assert.True(watch.Elapsed < Unreachable + TimeSpan.FromSeconds(5), $"the navigation took {watch.Elapsed}");
     }
+
+    /// <summary>
+    /// Scrolls the frame's page to its end; returns the room between the lowest line of the page and the banner's top
+    /// (negative: the banner covers that much of the page).
+    /// </summary>
+    private static Task<double> GapAboveBannerAtTheEndAsync(IFrame frame) => frame.EvaluateAsync<double>("""
+        () => {
+          const b = document.getElementById('webknock-banner');
+          window.scrollTo(0, document.documentElement.scrollHeight);
+          let bottom = 0;
+          for (const e of document.body.querySelectorAll('*')) {
+            if (b.contains(e)) continue;
+            const r = e.getBoundingClientRect();
+            if (r.height > 0) bottom = Math.max(bottom, r.bottom);
+          }
+          return b.getBoundingClientRect().top - bottom;
+        }
+        """);
 
     private async Task<JsonElement> StatusAsync()
         => await gw.StatusAsync(A) ?? throw new InvalidOperationException($"/.webknock/status did not answer A\n{gw.Diagnostics}");

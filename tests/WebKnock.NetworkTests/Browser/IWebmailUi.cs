@@ -49,5 +49,9 @@ public interface IWebmailUi
 /// <summary>A message on screen: the frame that shows it, and the frame that carries the banner (the same, or the page around it).</summary>
 public sealed record MessageView(IFrame Message, IFrame Banner);
 
-/// <summary>An attachment on screen: every frame of the page that shows it, and how to leave it again.</summary>
-public sealed record AttachmentView(IReadOnlyList<IFrame> Frames, Func<Task> CloseAsync);
+/// <summary>
+/// An attachment on screen: every frame of the page that shows it, and how to leave it again. <paramref name="InWebmailPage"/>:
+/// the webmail shows it inside one of its own content pages (SquirrelMail's view_text.php), which carries the banner;
+/// otherwise the attachment's own document is on screen, which never does.
+/// </summary>
+public sealed record AttachmentView(IReadOnlyList<IFrame> Frames, Func<Task> CloseAsync, bool InWebmailPage = false);

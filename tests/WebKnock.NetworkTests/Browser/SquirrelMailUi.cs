@@ -48,14 +48,15 @@ public sealed class SquirrelMailUi(Xunit.Abstractions.ITestOutputHelper? output 
 
     public async Task<AttachmentView> OpenHtmlAttachmentAsync(IPage page)
     {
-        // "View" shows the attachment inline, with its own type, in the right frame.
+        // "View" opens view_text.php in the right frame, as SquirrelMail 1.4 does for an HTML attachment: a SquirrelMail
+        // page (menu, "Download this as a file") around the attachment's sanitized HTML, so it carries the banner.
         var right = await RightFrameAsync(page);
         var message = right.Url;
         var view = right.Locator("tr", new() { HasText = "report.html" }).GetByRole(AriaRole.Link, new() { Name = "View", Exact = true });
         await view.ClickAsync();
         try
         {
-            await right.WaitForURLAsync(url => url.Contains("download.php", StringComparison.Ordinal), new() { Timeout = 10_000 });
+            await right.WaitForURLAsync(url => url.Contains("view_text.php", StringComparison.Ordinal), new() { Timeout = 10_000 });
         }
         catch (TimeoutException)
         {
@@ -68,7 +69,7 @@ public sealed class SquirrelMailUi(Xunit.Abstractions.ITestOutputHelper? output 
             }
 
             await view.ClickAsync();
-            await right.WaitForURLAsync(url => url.Contains("download.php", StringComparison.Ordinal), new() { Timeout = 20_000 });
+            await right.WaitForURLAsync(url => url.Contains("view_text.php", StringComparison.Ordinal), new() { Timeout = 20_000 });
         }
 
         await right.Locator("h1").WaitForAsync(Visible);
@@ -76,7 +77,7 @@ public sealed class SquirrelMailUi(Xunit.Abstractions.ITestOutputHelper? output 
         {
             await right.GotoAsync(message);
             await right.Locator("tr", new() { HasText = BinaryName }).WaitForAsync(Visible);
-        });
+        }, InWebmailPage: true);
     }
 
     public async Task<IDownload> DownloadBinaryAsync(IPage page)

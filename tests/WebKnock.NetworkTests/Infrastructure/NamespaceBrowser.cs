@@ -85,6 +85,16 @@ public sealed class NamespaceBrowser : IAsyncDisposable
         ViewportSize = new ViewportSize { Width = 1024, Height = 640 },
     });
 
+    /// <summary>A fresh context as a phone shows pages: 390x844 CSS pixels, touch, the mobile viewport.</summary>
+    public Task<IBrowserContext> NewPhoneContextAsync() => _browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        IgnoreHTTPSErrors = true,
+        AcceptDownloads = true,
+        ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+        IsMobile = true,
+        HasTouch = true,
+    });
+
     private static string ArgumentsFile(string folder) => Path.Combine(folder, "chromium-arguments.txt");
 
     public async ValueTask DisposeAsync()

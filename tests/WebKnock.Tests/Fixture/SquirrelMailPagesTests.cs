@@ -30,6 +30,10 @@ public sealed class SquirrelMailPagesTests : FixtureTestBase
     [InlineData("right_main.php", "read_body.php?mailbox=INBOX&amp;passed_id=2")]
     [InlineData("read_body.php?passed_id=2", "download.php?startMessage=1&amp;passed_id=2&amp;mailbox=INBOX&amp;ent_id=2")]
     [InlineData("printer_friendly_main.php?passed_id=2", "<frameset")]
+    [InlineData("read_body.php?passed_id=2", "<a href=\"../src/view_text.php?mailbox=INBOX&amp;passed_id=2&amp;startMessage=1&amp;override_type0=text&amp;override_type1=html&amp;ent_id=2\">View</a>")]
+    [InlineData("view_text.php?passed_id=2&ent_id=2", "Viewing a text attachment")]
+    [InlineData("addrbook_popup.php", "<frameset")]
+    [InlineData("addrbook_search.php?show=form", "target=\"abookres\"")]
     public async Task Mail_pages_need_a_session_and_are_framed_latin1_pages(string page, string expected)
     {
         string id = await Http.LogInAsync("bob", "bob-pw");
@@ -42,6 +46,21 @@ public sealed class SquirrelMailPagesTests : FixtureTestBase
         Assert.Equal("SAMEORIGIN", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
         Assert.Equal(!expected.StartsWith("<frameset", StringComparison.Ordinal), html.Contains("</body>"));
         Assert.DoesNotContain(Marker, html);
+    }
+
+    [Fact]
+    public async Task Only_the_html_attachment_has_a_view_link_the_binary_one_only_downloads()
+    {
+        string id = await Http.LogInAsync();
+
+        using HttpResponseMessage response = await Http.GetAsync("/squirrelmail/src/read_body.php?passed_id=2", id);
+        string html = await response.Content.ReadAsStringAsync();
+        string binaryRow = html[html.IndexOf("data.bin", StringComparison.Ordinal)..];
+        binaryRow = binaryRow[..binaryRow.IndexOf("</tr>", StringComparison.Ordinal)];
+
+        Assert.Equal(1, html.Split(">View</a>").Length - 1);
+        Assert.Contains("absolute_dl=true\">Download</a>", binaryRow);
+        Assert.DoesNotContain("View", binaryRow);
     }
 
     [Fact]

@@ -45,8 +45,23 @@ public sealed class BannerTests : BunitContext
         var cut = Render<WebKnock.Proxy.Banner.Banner>(p => p.Add(b => b.Prefix, "/.webknock/").Add(b => b.Open, false));
 
         Assert.Contains("webknock-closed", cut.Find("#webknock-banner").ClassList);
-        Assert.Contains("Access has closed", cut.Markup);
+        Assert.Contains("Access closed", cut.Markup);
         Assert.Empty(cut.FindAll("button"));
+        Assert.Empty(cut.FindAll(".webknock-time"));
+        Assert.Empty(cut.FindAll("script"));
+        Assert.Empty(cut.FindAll("link"));
+        Assert.StartsWith("position:fixed;", cut.Find("#webknock-banner").GetAttribute("style"));
+    }
+
+    [Fact]
+    public void Open_it_offers_to_fold_away_leaving_the_time()
+    {
+        var cut = Render<WebKnock.Proxy.Banner.Banner>(p => p.Add(b => b.Prefix, "/.webknock/").Add(b => b.Open, true).Add(b => b.RemainingSeconds, 600));
+
+        var fold = cut.Find("button.webknock-fold");
+        Assert.Equal("true", fold.GetAttribute("aria-expanded"));
+        Assert.Equal("Access closes in ", cut.Find(".webknock-label").TextContent); // what folding hides
+        Assert.Equal("10:00", cut.Find(".webknock-time").TextContent); // what stays
     }
 
     [Fact]

@@ -184,7 +184,7 @@ public sealed class RoundcubeProfileTests
         var context = Response(LoggedIn("GET", "?_task=mail&_action=keep-alive&_remote=1"), 200, "X-Frame-Options: sameorigin", "Content-Type: application/json; charset=UTF-8");
 
         Assert.True(Seen(DeadKeepAlive));
-        Assert.Equal(new WebmailOutcome(WebmailOutcomeKind.SessionEnded, Session), Interpret(context, Other(), marker: true));
+        Assert.Equal(new WebmailOutcome(WebmailOutcomeKind.SessionExpired, Session), Interpret(context, Other(), marker: true));
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class RoundcubeProfileTests
     {
         var context = Response(LoggedIn("POST", "?_task=mail&_action=refresh&_remote=1"), 200, [.. LoggedInHeaders, "Content-Type: application/json; charset=UTF-8"]);
 
-        Assert.Equal(WebmailOutcomeKind.SessionEnded, Interpret(context, Other(), marker: true).Kind);
+        Assert.Equal(WebmailOutcomeKind.SessionExpired, Interpret(context, Other(), marker: true).Kind);
     }
 
     [Fact]
@@ -220,7 +220,7 @@ public sealed class RoundcubeProfileTests
     {
         var context = Response(LoggedIn("GET", query), 200, "X-Frame-Options: sameorigin", "Content-Type: text/html; charset=UTF-8");
 
-        Assert.Equal(WebmailOutcomeKind.SessionEnded, Interpret(context, Other(), marker: false).Kind);
+        Assert.Equal(WebmailOutcomeKind.SessionExpired, Interpret(context, Other(), marker: false).Kind);
     }
 
     [Fact]
@@ -229,7 +229,7 @@ public sealed class RoundcubeProfileTests
         var context = Response(LoggedIn("GET", "?_task=mail"), 200,
             [.. LoggedInHeaders, "Set-Cookie: roundcube_sessauth=-del-; Max-Age=0; path=/", "Content-Type: text/html; charset=UTF-8"]);
 
-        Assert.Equal(WebmailOutcomeKind.SessionEnded, Interpret(context, Other(), marker: false).Kind);
+        Assert.Equal(WebmailOutcomeKind.SessionExpired, Interpret(context, Other(), marker: false).Kind);
     }
 
     [Fact]

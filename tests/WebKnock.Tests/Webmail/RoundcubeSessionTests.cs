@@ -155,6 +155,42 @@ public sealed class RoundcubeSessionTests : IAsyncLifetime
     }
 
     [RoundcubeFact]
+    public async Task The_last_sign_out_page_shows_the_closed_banner_without_script_or_stylesheet()
+    {
+        var alice = Browser();
+        (await alice.LoginAsync("alice", "alice-pw")).Dispose();
+
+        using var signOut = await alice.SignOutAsync();
+        var page = await signOut.TextAsync();
+
+        Assert.Contains("\"task\":\"login\"", page);
+        var start = page.IndexOf("id=\"webknock-banner\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, "no banner on the sign-out page");
+        var banner = page[start..page.IndexOf("</div>", start, StringComparison.Ordinal)];
+        Assert.Contains("webknock-closed", banner);
+        Assert.Contains("Access closed", banner);
+        Assert.DoesNotContain("Extend", banner);
+        Assert.DoesNotContain("/.webknock/", banner);
+        Assert.True(await Eventually.TrueAsync(() => !_gw.IsOpen(Nat)));
+    }
+
+    [RoundcubeFact]
+    public async Task A_last_session_ended_upstream_closes_the_window_at_its_next_request_like_an_idle_timeout()
+    {
+        var alice = Browser();
+        (await alice.LoginAsync("alice", "alice-pw")).Dispose();
+        await alice.EndSessionUpstreamAsync();
+
+        using (var keepAlive = await alice.KeepAliveAsync())
+        {
+            Assert.Contains("this.session_error(", await keepAlive.TextAsync());
+        }
+
+        Assert.Equal(0, Live);
+        Assert.True(await Eventually.TrueAsync(() => !_gw.IsOpen(Nat)));
+    }
+
+    [RoundcubeFact]
     public async Task Keep_alive_requests_keep_the_session_alive()
     {
         var alice = Browser();
