@@ -38,7 +38,7 @@ public sealed class AdminActionTests : IAsyncLifetime
 
     private async Task<GatewayEvent> AuditAsync(int count = 1) => (await _gw.StoredAsync(GatewayEventType.AdminAction, count)).Last();
 
-    // Kernel twin: NftablesFirewallTests.Opening_again_with_the_same_length_moves_the_deadline_in_both_refresh_forms
+    // Kernel twin: GatewayAdminTests.The_administrator_s_extend_close_open_block_and_unblock_act_on_the_kernel_s_sets
     [Fact]
     public async Task Extend_gives_one_more_window_from_now_and_is_audited()
     {
@@ -67,7 +67,7 @@ public sealed class AdminActionTests : IAsyncLifetime
         Assert.True(Deadline(User) < _gw.Time.GetUtcNow() + TimeSpan.FromMinutes(21)); // ...not 30 minutes from now
     }
 
-    // Kernel twin: KernelKnockTests.Closing_a_window_cuts_established_connections
+    // Kernel twin: GatewayAdminTests.The_administrator_s_extend_close_open_block_and_unblock_act_on_the_kernel_s_sets
     [Fact]
     public async Task Close_removes_the_window_and_is_audited()
     {
@@ -85,7 +85,7 @@ public sealed class AdminActionTests : IAsyncLifetime
         Assert.Equal("Administrator", closed.Detail);
     }
 
-    // Kernel twin: NftablesFirewallTests.Open_list_refresh_close_round_trip_with_real_remaining_times
+    // Kernel twin: GatewayAdminTests.The_administrator_s_extend_close_open_block_and_unblock_act_on_the_kernel_s_sets
     [Theory]
     [InlineData("60", "", 60)]
     [InlineData("60", "45", 45)]
@@ -163,7 +163,7 @@ public sealed class AdminActionTests : IAsyncLifetime
         Assert.Equal("close 203.0.113.0/24", (await AuditAsync(2)).Detail);
     }
 
-    // Kernel twin: GatewayFailedLoginTests.The_third_wrong_password_closes_the_window_cuts_the_connection_and_blocks_the_address_in_the_kernel_for_the_block_time
+    // Kernel twin: GatewayAdminTests.The_administrator_s_extend_close_open_block_and_unblock_act_on_the_kernel_s_sets
     [Fact]
     public async Task Block_blocks_the_address_closes_its_window_and_is_audited()
     {
@@ -190,7 +190,7 @@ public sealed class AdminActionTests : IAsyncLifetime
         Assert.Empty(await Firewall.ListBlockedAsync(CancellationToken.None));
     }
 
-    // Kernel twin: NftablesFirewallTests.Open_list_refresh_close_round_trip_with_real_remaining_times
+    // Kernel twin: GatewayAdminTests.The_administrator_s_extend_close_open_block_and_unblock_act_on_the_kernel_s_sets
     [Fact]
     public async Task Unblock_lifts_the_block_and_is_audited()
     {

@@ -33,7 +33,7 @@ public sealed partial class AdminBrowserTests(ITestOutputHelper output)
     private const string Latecomer = "198.51.100.24";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
-    // Kernel twin: KernelKnockTests.Closing_a_window_cuts_established_connections
+    // Kernel twin: GatewayAdminTests.The_administrator_s_extend_close_open_block_and_unblock_act_on_the_kernel_s_sets
     [ChromiumFact]
     public async Task Sign_in_watch_a_window_count_down_close_it_and_see_it_gone()
     {
