@@ -234,6 +234,17 @@ internal sealed class RulesetBuilder
     {
         if (ClosedPorts == ClosedPortsMode.Reset)
         {
+            // A blocked source sees everything filtered, the credential knocks' ports too (their chains run before the
+            // block check so that the gateway still reads a credential from a blocked address).
+            foreach (var f in NftFamily.Both)
+            {
+                body.Line($"{f.Saddr} @{NftNames.Blocked}{f.Suffix} drop");
+                if (BlockKey(f) != f.Saddr)
+                {
+                    body.Line($"{BlockKey(f)} @{NftNames.Blocked}{f.Suffix} drop");
+                }
+            }
+
             body.Line($"meta l4proto tcp limit name \"{NftNames.RejectLimit}\" reject with tcp reset");
             body.Line($"meta l4proto udp limit name \"{NftNames.RejectLimit}\" reject with icmpx port-unreachable");
         }

@@ -38,12 +38,12 @@ internal static class SpaChains
         {
             foreach (var f in NftFamily.Both)
             {
-                body.Line($"add @{RateSet}{f.Suffix} {{ {f.Saddr} limit rate over {spa.RatePerSecond}/second burst {spa.RateBurst} packets }} drop");
+                body.Line($"add @{RateSet}{f.Suffix} {{ {f.Saddr} limit rate over {spa.RatePerSecond}/second burst {spa.RateBurst} packets }} goto {NftNames.ClosedPort}");
             }
 
             body.Line($"limit name \"{LogLimit}\" log prefix \"{NflogPrefix.Spa}\" group {group}");
-            // The stealth work's closed_port chain answers as a closed port does; until then, a drop.
-            body.Line("drop");
+            // Answered as every closed port is (ClosedPorts: RST / port unreachable, rate-limited; or nothing).
+            body.Line($"goto {NftNames.ClosedPort}");
         });
     }
 }

@@ -37,13 +37,13 @@ internal static class TotpChains
         {
             foreach (var f in NftFamily.Both)
             {
-                body.Line($"add @{NftNames.TotpRate(service.Name)}{f.Suffix} {{ {f.Saddr} limit rate over {service.RatePerSecond}/second burst {service.RateBurst} packets }} drop");
+                body.Line($"add @{NftNames.TotpRate(service.Name)}{f.Suffix} {{ {f.Saddr} limit rate over {service.RatePerSecond}/second burst {service.RateBurst} packets }} goto {NftNames.ClosedPort}");
             }
 
             body.Line($"limit name \"{LogLimit}\" log prefix \"{NflogPrefix.Totp(service.Name)}\" group {group}");
 
-            // The stealth work answers closed ports with its own verdict chain: this drop becomes "goto closed_port".
-            body.Line("drop");
+            // Answered as every closed port is (ClosedPorts: RST / port unreachable, rate-limited; or nothing).
+            body.Line($"goto {NftNames.ClosedPort}");
         });
     }
 

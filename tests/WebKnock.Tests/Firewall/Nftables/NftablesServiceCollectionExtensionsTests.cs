@@ -12,6 +12,8 @@ public sealed class NftablesServiceCollectionExtensionsTests
 {
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
+        // The NFLOG source hands TOTP knocks to the knock users, who live in the event store's database: a throwaway one.
+        settings["WebKnock:Events:Path"] = Path.Combine(Directory.CreateTempSubdirectory("wk-nftdi-").FullName, "events.db");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
@@ -19,6 +21,8 @@ public sealed class NftablesServiceCollectionExtensionsTests
         services.Configure<WebKnockOptions>(configuration.GetSection(WebKnockOptions.SectionName));
         services.PostConfigure<WebKnockOptions>(o => o.ApplyDefaults());
         services.AddSingleton<IKnockEventSink, NullSink>();
+        services.AddEventStore();
+        services.AddAccessWindows();
         services.AddKnocking();
         services.AddNftablesFirewall();
         return services.BuildServiceProvider();

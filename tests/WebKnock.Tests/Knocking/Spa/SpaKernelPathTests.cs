@@ -56,21 +56,21 @@ public sealed class SpaKernelPathTests
     }
 
     [Fact]
-    public void The_input_chain_jumps_to_the_spa_chain_before_the_blocked_drop_and_the_chain_ends_in_a_drop()
+    public void The_input_chain_jumps_to_the_spa_chain_before_the_blocked_drop_and_the_chain_ends_as_a_closed_port()
     {
         var table = Builder(enabled: true).BuildTable();
         var lines = table.Split('\n').Select(l => l.Trim()).ToList();
 
         var jump = lines.IndexOf("udp dport 62201 jump spa");
         Assert.True(jump > 0, table);
-        Assert.True(jump < lines.IndexOf("ip saddr @blocked4 drop"));
-        Assert.True(jump < lines.IndexOf("ip6 saddr @blocked6 drop"));
+        Assert.True(jump < lines.IndexOf("ip saddr @blocked4 ct state new drop"), table);
+        Assert.True(jump < lines.IndexOf("ip6 saddr @blocked6 ct state new drop"), table);
         var chain = lines.IndexOf("chain spa {");
         Assert.Contains("log prefix \"wk:spa\" group 7300", lines[chain + 3], StringComparison.Ordinal);
-        Assert.Equal("drop", lines[chain + 4]);
+        Assert.Equal("goto closed_port", lines[chain + 4]);
         Assert.Equal("}", lines[chain + 5]);
-        Assert.Contains("add @spa_rate4 { ip saddr limit rate over 5/second burst 10 packets } drop", lines);
-        Assert.Contains("add @spa_rate6 { ip6 saddr limit rate over 5/second burst 10 packets } drop", lines);
+        Assert.Contains("add @spa_rate4 { ip saddr limit rate over 5/second burst 10 packets } goto closed_port", lines);
+        Assert.Contains("add @spa_rate6 { ip6 saddr limit rate over 5/second burst 10 packets } goto closed_port", lines);
     }
 
     [Fact]
