@@ -24,6 +24,9 @@ public sealed class StartupValidationTests
     [InlineData("WebKnock:Network:NetworkWindowMinPrefixV4", "0")]
     [InlineData("WebKnock:Network:NetworkWindowMinPrefixV6", "129")]
     [InlineData("WebKnock:Firewall:Nftables:MaxNetworkWindows", "0")]
+    [InlineData("WebKnock:Sessions:MaxSessions", "10")] // fewer than MaxSessionsPerAddress
+    [InlineData("WebKnock:LogFileSizeLimitBytes", "1000")]
+    [InlineData("WebKnock:LogFileCountLimit", "0")]
     public async Task Refuses_to_start_naming_the_key(string key, string value)
     {
         var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
