@@ -1,11 +1,11 @@
 namespace WebKnock.Webmail;
 
 /// <summary>
-/// Whether a request came from a page of another site, as the browser says: <c>Sec-Fetch-Site: cross-site</c>, or an
-/// <c>Origin</c> whose host is not the one the request was sent to (<c>Origin: null</c>, from sandboxed frames and
-/// some redirects, included). A request without either header (an older browser, a script) is not foreign.
-/// The host name alone is compared: a TLS-terminating proxy in front may change the scheme and the port, never the
-/// host name the browser used.
+/// Whether a request came from a page of another site or origin, as the browser says: <c>Sec-Fetch-Site:
+/// cross-site</c>, or an <c>Origin</c> that is not the gateway's own: another scheme, host or port than the request
+/// was sent to (<c>Origin: null</c>, from sandboxed frames and some redirects, included). A request with neither
+/// header (an older browser, a script) is not foreign. The gateway's own origin is the one its requests arrive at:
+/// a proxy in front must connect over HTTPS and pass the browser's Host header on.
 /// </summary>
 internal static class RequestSite
 {
@@ -22,8 +22,14 @@ internal static class RequestSite
             return false;
         }
 
-        return !Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-            || !request.Host.HasValue
-            || !uri.Host.Equals(request.Host.Host, StringComparison.OrdinalIgnoreCase);
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || !request.Host.HasValue)
+        {
+            return true;
+        }
+
+        var ownPort = request.Host.Port ?? (request.IsHttps ? 443 : 80);
+        return !uri.Scheme.Equals(request.Scheme, StringComparison.OrdinalIgnoreCase)
+            || !uri.Host.Equals(request.Host.Host, StringComparison.OrdinalIgnoreCase)
+            || uri.Port != ownPort;
     }
 }

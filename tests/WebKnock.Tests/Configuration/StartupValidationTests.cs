@@ -26,6 +26,9 @@ public sealed class StartupValidationTests
     [InlineData("WebKnock:Firewall:Nftables:MaxNetworkWindows", "0")]
     [InlineData("WebKnock:Network:WindowWait", "00:01:00")]
     [InlineData("Kestrel:Endpoints:Https:Url", "https://0.0.0.0:8443")] // not a protected port: reachable without a knock
+    [InlineData("WebKnock:Sessions:MaxSessions", "10")] // fewer than MaxSessionsPerAddress
+    [InlineData("WebKnock:LogFileSizeLimitBytes", "1000")]
+    [InlineData("WebKnock:LogFileCountLimit", "0")]
     public async Task Refuses_to_start_naming_the_key(string key, string value)
     {
         var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>

@@ -43,6 +43,8 @@ public sealed class AddEventStoreTests : IDisposable
     [InlineData("RetentionDays", "0")]
     [InlineData("ChannelCapacity", "0")]
     [InlineData("BatchSize", "0")]
+    [InlineData("MaxRows", "10")]
+    [InlineData("MaxRows", "-1")]
     [InlineData("Path", " ")]
     [InlineData("Geo:MaxMindPath", "/nonexistent/GeoLite2-Country.mmdb")]
     public async Task A_bad_setting_stops_the_start_and_names_its_key(string key, string value)
