@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Which system calls the gateway really makes, checked against the SystemCallFilter= of deploy/webknock.service.
-# As root on Debian 12 (strace, nftables, iproute2, openssl, curl; systemd-analyze for the filter's groups). The
+# As root on Debian 12 (strace: scripts/install-deps.sh bench; nftables, iproute2, openssl, curl; systemd-analyze for the filter's groups). The
 # gateway (published as deploy/install.sh does, into a temporary folder) runs with the nftables backend in a network namespace of its own under strace -f; a second
 # namespace is the client (the gateway runs as the user nobody with the unit's two ambient capabilities, as under
 # systemd: as root, SQLite would also call fchown on its journal files): a stranger's TLS attempt, a knock, HTTPS requests over HTTP/1.1 and HTTP/2 (the upstream is

@@ -115,6 +115,32 @@ public sealed class StrangerConnectionsTests
         Assert.Equal([(A, true)], _refused);
     }
 
+    [Fact]
+    public async Task Beyond_the_most_waiting_connections_a_stranger_is_closed_at_once()
+    {
+        var filter = new StrangerConnections(_time, maxWaiting: 2)
+        {
+            Policy = new StrangerPolicy(a => _open.Contains(a), TimeSpan.FromSeconds(1), (a, tell) => _refused.Add((a, tell))),
+        };
+        var first = filter.FilterAsync(new RecordingConnection(A), _ => Task.CompletedTask);
+        var second = filter.FilterAsync(new RecordingConnection(B), _ => Task.CompletedTask);
+
+        var (passed, aborted) = await RunAsync(filter, IPAddress.Parse("192.0.2.99")).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(passed);
+        Assert.True(aborted);
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The places are free again: the next one waits.
+        var third = filter.FilterAsync(new RecordingConnection(A), _ => Task.CompletedTask);
+        Assert.False(third.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await third.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     private static async Task<(bool Passed, bool Aborted)> RunAsync(StrangerConnections filter, IPAddress address)
     {
         var connection = new RecordingConnection(address);

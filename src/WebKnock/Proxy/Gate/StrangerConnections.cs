@@ -12,8 +12,14 @@ namespace WebKnock.Proxy.Gate;
 /// host) nor any other byte. Before it is closed it waits up to <see cref="StrangerPolicy.Wait"/> for a window: the
 /// kernel opens the port at the last knock, and the report reaches the gateway a moment later.
 /// </summary>
-internal sealed partial class StrangerConnections(TimeProvider? time = null)
+internal sealed partial class StrangerConnections(TimeProvider? time = null, int maxWaiting = StrangerConnections.DefaultMaxWaiting)
 {
+    /// <summary>
+    /// Most connections waiting for their window at once; beyond it a stranger is closed at once, so that a flood of
+    /// strangers cannot hold Kestrel's connections (<c>Kestrel:Limits:MaxConcurrentConnections</c>) for the wait.
+    /// </summary>
+    public const int DefaultMaxWaiting = 256;
+
     /// <summary>A refused address is told of at most this often (each refusal is still counted).</summary>
     public static readonly TimeSpan TellEvery = TimeSpan.FromMinutes(1);
 
@@ -23,6 +29,7 @@ internal sealed partial class StrangerConnections(TimeProvider? time = null)
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<IPAddress, TaskCompletionSource> _waiting = new();
     private readonly ConcurrentDictionary<IPAddress, DateTimeOffset> _told = new();
+    private int _waitingCount;
 
     /// <summary>Who passes; set once at start, before Kestrel accepts connections (null: everybody, as before the start).</summary>
     public StrangerPolicy? Policy { get; set; }
@@ -72,6 +79,24 @@ internal sealed partial class StrangerConnections(TimeProvider? time = null)
             return false;
         }
 
+        if (Interlocked.Increment(ref _waitingCount) > maxWaiting)
+        {
+            Interlocked.Decrement(ref _waitingCount);
+            return false;
+        }
+
+        try
+        {
+            return await WaitAsync(address, policy, closed);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingCount);
+        }
+    }
+
+    private async Task<bool> WaitAsync(IPAddress address, StrangerPolicy policy, CancellationToken closed)
+    {
         var waiting = _waiting.GetOrAdd(address, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (policy.Passes(address))
         {
