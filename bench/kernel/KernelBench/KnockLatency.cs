@@ -21,6 +21,10 @@ internal static class KnockLatency
         var port = Stats.Option(args, "--port", 443);
         var gapMs = Stats.Option(args, "--gap-ms", 1);
 
+        // TOTP: round r knocks with user r's current sequence (a (user, step) opens once, so each round has its own user).
+        var secrets = Stats.Text(args, "--totp-secrets") is { } file ? File.ReadAllLines(file).Where(l => l.Length > 0).ToArray() : null;
+        var pool = new WebKnock.Knocking.Totp.TotpPortPool(20000, 29999, [443, 7000, 8000, 9000]);
+
         var latencies = new List<double>();
         var baseline = new List<double>();
         var attempts = new List<int>();
@@ -31,10 +35,17 @@ internal static class KnockLatency
             bytes[^1] = (byte)(bytes[^1] + round);
             var source = new IPAddress(bytes);
             var knocks = new List<Socket>();
-            foreach (var knock in Program.Knock)
+            var ports = Program.Knock;
+            if (secrets is not null)
+            {
+                WebKnock.Knocking.Users.Base32.TryDecode(secrets[round % secrets.Length], out var secret);
+                ports = WebKnock.Knocking.Totp.TotpSequence.Derive(secret, WebKnock.Knocking.Totp.TotpCode.Counter(DateTimeOffset.UtcNow), pool, 3);
+            }
+
+            foreach (var knock in ports)
             {
                 knocks.Add(Syn(source, server, knock));
-                if (knock != Program.Knock[^1])
+                if (knock != ports[^1])
                 {
                     await Task.Delay(gapMs);
                 }

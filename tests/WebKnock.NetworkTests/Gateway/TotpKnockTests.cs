@@ -60,6 +60,40 @@ public sealed class TotpKnockTests(ITestOutputHelper output)
         Assert.Equal([a.V4], (await gw.AllowedAsync()).Keys);
     }
 
+    /// <summary>
+    /// A user added with 'webknock users add' (the gateway's database, from the command line beside the running
+    /// gateway) knocks with TOTP from A and keeps a connection; 'webknock users disable' closes the window within the
+    /// watcher's 2 s, in the kernel too, and the kept connection is cut. The admin UI's Disable calls the same
+    /// KnockUsers.SetEnabledAsync (KnockUsersPageTests).
+    /// </summary>
+    [NetworkFact]
+    public async Task Disabling_a_user_closes_the_users_window_and_cuts_its_connection()
+    {
+        await using var gw = await GatewayScenario.StartAsync(output, clients: 2, "WebKnock:Webmail:Knock:Totp:Enabled=true");
+        var a = gw.A;
+        var database = $"--WebKnock:Events:Path={Path.Combine(gw.Directory, "events.db")}";
+        var added = await gw.Server.ExecAsync(BuildOutputs.Dotnet, BuildOutputs.Gateway, "users", "add", "bob", database, "--WebKnock:Webmail:Knock:Totp:Enabled=true");
+        var link = added.Output.Split('\n').Single(l => l.Contains("#enrol=bob:", StringComparison.Ordinal));
+        var secretText = link[(link.IndexOf("#enrol=bob:", StringComparison.Ordinal) + "#enrol=bob:".Length)..].Split('&')[0];
+        Base32.TryDecode(secretText, out var secret);
+        var pool = new TotpPortPool(20000, 29999, [443, 7000, 8000, 9000]);
+
+        // The gateway's watcher reads the new user within 2 s.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var knock = await gw.KnockClientAsync(a, Server4, "--ports", Ports(TotpSequence.Derive(secret, TotpCode.Counter(DateTimeOffset.UtcNow), pool, 3)), "--check");
+        Assert.True(knock.ExitCode == 0, knock.Output + gw.Diagnostics);
+        var (hold, _) = await gw.HoldAsync(a);
+
+        await gw.Server.ExecAsync(BuildOutputs.Dotnet, BuildOutputs.Gateway, "users", "disable", "bob", database);
+        var disabled = DateTimeOffset.UtcNow;
+        var cut = await hold.WaitForLineAsync("cut ", TimeSpan.FromSeconds(10));
+        Assert.True(cut is not null, $"the kept connection was not cut\n{hold.Output}\n{gw.Diagnostics}");
+        output.WriteLine($"cut {(DateTimeOffset.UtcNow - disabled).TotalMilliseconds:F0} ms after 'webknock users disable' returned: {cut}");
+        Assert.DoesNotContain(a.V4, (await gw.AllowedAsync()).Keys);
+        Assert.Equal(ConnectOutcome.Filtered, await gw.ConnectAsync(a, 443));
+        Assert.NotEmpty(gw.LogEvents("Window of {Service} for {Address} closed", ("Address", a.V4.ToString()), ("Reason", "UserDisabled")));
+    }
+
     private static int[] Sequence(long counter)
     {
         Base32.TryDecode(Secret, out var secret);

@@ -33,7 +33,8 @@ public sealed class NamespaceBrowser : IAsyncDisposable
     }
 
     /// <summary>Starts Chromium in <paramref name="ns"/>.</summary>
-    public static async Task<NamespaceBrowser> LaunchAsync(NetworkNamespace ns, ITestOutputHelper output)
+    /// <param name="extraArgs">More Chromium switches (e.g. <c>--unsafely-treat-insecure-origin-as-secure=ORIGIN</c>).</param>
+    public static async Task<NamespaceBrowser> LaunchAsync(NetworkNamespace ns, ITestOutputHelper output, params string[] extraArgs)
     {
         var folder = System.IO.Directory.CreateTempSubdirectory("wk-browser-").FullName;
         IPlaywright? playwright = null;
@@ -63,7 +64,7 @@ public sealed class NamespaceBrowser : IAsyncDisposable
                 Args =
                 [
                     "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                    "--disable-component-update", "--disable-sync", "--hide-scrollbars", .. extraArgs,
                 ],
             });
             output.WriteLine($"Chromium {browser.Version} started in {ns.Name} in {watch.ElapsedMilliseconds} ms");

@@ -94,6 +94,6 @@ public sealed class AdminAccessTests
         var (now, page) = await admin.GetAsync();
         Assert.Equal(HttpStatusCode.OK, now.StatusCode);
         Assert.Equal("/ops/gate/", page.QuerySelector("base")!.GetAttribute("href"));
-        Assert.Equal(["", "charts", "events"], page.QuerySelectorAll(".admin-nav a").Select(a => a.GetAttribute("href")));
+        Assert.Equal(["", "charts", "events", "users"], page.QuerySelectorAll(".admin-nav a").Select(a => a.GetAttribute("href")));
     }
 }

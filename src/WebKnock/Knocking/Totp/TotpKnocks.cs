@@ -122,8 +122,15 @@ internal sealed partial class TotpKnocks
         OpenedLog(_logger, match.Service, match.User!, match.Source, match.Counter);
         _recorder.Record(new GatewayEvent(match.Time, GatewayEventType.KnockCompleted, match.Service, match.Source, User: match.User, Detail: $"totp step {match.Counter}"));
 
+        await OpenWindowAsync(match, service, cancellationToken);
+
         // A credential passes a block: the kernel let the SYNs through the blocked set; lift it so the window works.
+        // After the open, which is what the knocker waits for (absent is not an error).
         await _firewall.UnblockAsync(match.Source, cancellationToken);
+    }
+
+    private async Task OpenWindowAsync(TotpMatch match, ServiceOptions service, CancellationToken cancellationToken)
+    {
         if (service.Knock.CredentialOpens == CredentialOpens.Prefix)
         {
             var prefix = match.Source.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? service.Knock.CredentialPrefixV4 : service.Knock.CredentialPrefixV6;
