@@ -238,10 +238,10 @@ internal sealed class RulesetBuilder
             // block check so that the gateway still reads a credential from a blocked address).
             foreach (var f in NftFamily.Both)
             {
-                body.Line($"{f.Saddr} @{NftNames.Blocked}{f.Suffix} drop");
+                body.Line($"{f.Saddr} @{NftNames.Blocked}{f.Suffix} ct state new drop");
                 if (BlockKey(f) != f.Saddr)
                 {
-                    body.Line($"{BlockKey(f)} @{NftNames.Blocked}{f.Suffix} drop");
+                    body.Line($"{BlockKey(f)} @{NftNames.Blocked}{f.Suffix} ct state new drop");
                 }
             }
 

@@ -22,6 +22,7 @@ public sealed class NftablesServiceCollectionExtensionsTests
         services.PostConfigure<WebKnockOptions>(o => o.ApplyDefaults());
         services.AddSingleton<IKnockEventSink, NullSink>();
         services.AddEventStore();
+        services.AddSingleton<WebKnock.Operations.MetricsRegistry>();
         services.AddAccessWindows();
         services.AddKnocking();
         services.AddNftablesFirewall();

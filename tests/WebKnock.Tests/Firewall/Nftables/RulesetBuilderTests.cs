@@ -45,7 +45,7 @@ public sealed class RulesetBuilderTests
     [InlineData("limit name \"wk_log_open\" log prefix \"wk:open:webmail\" group 7300")]
     [InlineData("limit wk_log_open { rate 200/second burst 200 packets }")]
     [InlineData("limit wk_reject { rate 200/second burst 200 packets }")]
-    [InlineData("chain closed_port {\n\t\tmeta l4proto tcp limit name \"wk_reject\" reject with tcp reset\n\t\tmeta l4proto udp limit name \"wk_reject\" reject with icmpx port-unreachable\n\t\tdrop\n\t}")]
+    [InlineData("chain closed_port {\n\t\tip saddr @blocked4 ct state new drop\n\t\tip6 saddr @blocked6 ct state new drop\n\t\tip6 saddr & ffff:ffff:ffff:ffff:: @blocked6 ct state new drop\n\t\tmeta l4proto tcp limit name \"wk_reject\" reject with tcp reset\n\t\tmeta l4proto udp limit name \"wk_reject\" reject with icmpx port-unreachable\n\t\tdrop\n\t}")]
     [InlineData("ip6 saddr ::ffff:0.0.0.0/96 counter name \"mapped_v4\" drop")]
     [InlineData("ip saddr @blocked4 ct state new drop")]
     [InlineData("ip6 saddr @blocked6 ct state new drop")]
