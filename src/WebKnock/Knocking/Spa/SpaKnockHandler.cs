@@ -168,13 +168,20 @@ internal sealed partial class SpaKnockHandler : BackgroundService, ISpaPacketSin
     {
         try
         {
-            await _firewall.UnblockAsync(target, cancellationToken).ConfigureAwait(false);
-            foreach (var (name, service, port) in services)
+            // The block is lifted and the windows opened together: the firewall's writer batches what arrives at once.
+            var unblock = _firewall.UnblockAsync(target, cancellationToken);
+            var opening = services.Select(s =>
             {
-                var length = message.ClientTimeout > 0 ? TimeSpan.FromSeconds(message.ClientTimeout) : service.Window;
-                length = length > service.MaxWindow ? service.MaxWindow : length;
-                var window = await _windows.OpenForUserAsync(name, target, user.Name, WindowReason.SpaKnock, length, cancellationToken).ConfigureAwait(false);
-                LogAccepted(_logger, user.Name, name, target, source, window.ExpiresAt);
+                var length = message.ClientTimeout > 0 ? TimeSpan.FromSeconds(message.ClientTimeout) : s.Options.Window;
+                length = length > s.Options.MaxWindow ? s.Options.MaxWindow : length;
+                return _windows.OpenForUserAsync(s.Name, target, user.Name, WindowReason.SpaKnock, length, cancellationToken);
+            }).ToArray();
+            await unblock.ConfigureAwait(false);
+            var windows = await Task.WhenAll(opening).ConfigureAwait(false);
+            for (var i = 0; i < services.Count; i++)
+            {
+                var (name, _, port) = services[i];
+                LogAccepted(_logger, user.Name, name, target, source, windows[i].ExpiresAt);
                 _events.Record(new GatewayEvent(_time.GetUtcNow(), GatewayEventType.SpaAccepted, name, target, port, user.Name,
                     target.Equals(source) ? null : $"sent from {source}"));
             }

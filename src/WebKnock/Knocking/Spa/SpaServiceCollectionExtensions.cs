@@ -27,6 +27,8 @@ internal static class SpaServiceCollectionExtensions
         services.TryAddSingleton<SpaKnockHandler>();
         services.TryAddSingleton<ISpaPacketSink>(sp => sp.GetRequiredService<SpaKnockHandler>());
         services.AddHostedService(sp => sp.GetRequiredService<SpaKnockHandler>());
+        services.TryAddSingleton<LoopbackSpaListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<LoopbackSpaListener>());
         return services;
     }
 }

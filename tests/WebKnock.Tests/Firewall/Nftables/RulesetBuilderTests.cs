@@ -328,6 +328,7 @@ public sealed class RulesetBuilderTests
 
         Assert.Contains("set always4 { type ipv4_addr; flags interval; auto-merge; elements = { 192.0.2.128/25 }; }", text);
         Assert.Contains("ip6 saddr @always6 accept", text);
-        Assert.True(text.IndexOf("ip saddr @always4 accept", StringComparison.Ordinal) < text.IndexOf("ip saddr @blocked4 ct state new drop", StringComparison.Ordinal));
+        var input = text.IndexOf("chain input {", StringComparison.Ordinal);
+        Assert.True(text.IndexOf("ip saddr @always4 accept", StringComparison.Ordinal) < text.IndexOf("ip saddr @blocked4 ct state new drop", input, StringComparison.Ordinal));
     }
 }

@@ -14,7 +14,7 @@ public sealed class TotpChainsTests
         var lines = text.Split('\n').Select(l => l.Trim()).ToList();
 
         var jump = lines.FindIndex(l => l.StartsWith("tcp dport { 20000-20079, 20081-20442, 20444-20999 }", StringComparison.Ordinal) && l.EndsWith("jump webmail_totp", StringComparison.Ordinal));
-        var blocked = lines.FindIndex(l => l == "ip saddr @blocked4 ct state new drop");
+        var blocked = lines.FindIndex(lines.IndexOf("chain input {"), l => l == "ip saddr @blocked4 ct state new drop");
         Assert.True(jump >= 0, text);
         Assert.True(jump < blocked, "the TOTP jump must come before the blocked set's drop");
         Assert.Contains($"limit name \"wk_log_totp\" log prefix \"{NflogPrefix.Totp("webmail")}\" group {options.Firewall.NflogGroup}", lines);

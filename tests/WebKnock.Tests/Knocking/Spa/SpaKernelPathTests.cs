@@ -63,8 +63,9 @@ public sealed class SpaKernelPathTests
 
         var jump = lines.IndexOf("udp dport 62201 jump spa");
         Assert.True(jump > 0, table);
-        Assert.True(jump < lines.IndexOf("ip saddr @blocked4 ct state new drop"), table);
-        Assert.True(jump < lines.IndexOf("ip6 saddr @blocked6 ct state new drop"), table);
+        var input = lines.IndexOf("chain input {");
+        Assert.True(jump > input && jump < lines.IndexOf("ip saddr @blocked4 ct state new drop", input), table);
+        Assert.True(jump < lines.IndexOf("ip6 saddr @blocked6 ct state new drop", input), table);
         var chain = lines.IndexOf("chain spa {");
         Assert.Contains("log prefix \"wk:spa\" group 7300", lines[chain + 3], StringComparison.Ordinal);
         Assert.Equal("goto closed_port", lines[chain + 4]);

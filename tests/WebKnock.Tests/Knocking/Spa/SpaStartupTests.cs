@@ -66,6 +66,47 @@ public sealed class SpaStartupTests
         }
     }
 
+    [Fact]
+    public async Task In_development_a_packet_to_the_loopback_spa_port_opens_for_loopback()
+    {
+        var folder = Directory.CreateTempSubdirectory("wk-spa-");
+        try
+        {
+            var port = FreeUdpPort();
+            await using var gw = await GatewayHarness.StartAsync(new Dictionary<string, string?>
+            {
+                ["WebKnock:Spa:Enabled"] = "true",
+                ["WebKnock:Spa:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["WebKnock:Firewall:LoopbackKnockListener"] = "true",
+                ["WebKnock:Spa:ReplayCachePath"] = Path.Combine(folder.FullName, "digests.db"),
+                ["WebKnock:Knock:Users:0:Name"] = "alice",
+                ["WebKnock:Knock:Users:0:SpaKey"] = SpaFixtures.Key,
+                ["WebKnock:Knock:Users:0:SpaHmacKey"] = SpaFixtures.HmacKey,
+            });
+            var body = "1234567890123456:" + FwknopBase64.Encode("alice"u8) + ":" + gw.Time.GetUtcNow().ToUnixTimeSeconds() + ":3.0.0:1:"
+                + FwknopBase64.Encode(Encoding.ASCII.GetBytes("0.0.0.0,tcp/443"));
+            var listener = gw.Services.GetRequiredService<LoopbackSpaListener>();
+            Assert.True(await Eventually.TrueAsync(() => listener.Port == port));
+
+            using var udp = new System.Net.Sockets.UdpClient();
+            await udp.SendAsync(SpaTestPackets.Seal(body, SpaFixtures.Key, SpaFixtures.HmacKey), new IPEndPoint(IPAddress.Loopback, port));
+
+            Assert.True(await Eventually.TrueAsync(() => gw.IsOpen("127.0.0.1")));
+            Assert.Equal("alice", gw.Windows.Get("webmail", IPAddress.Loopback)!.User);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var probe = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.Client.LocalEndPoint!).Port;
+    }
+
     private static OptionsValidationException? Validation(Exception? ex) => ex switch
     {
         null => null,
