@@ -55,7 +55,11 @@ public sealed class KnockUsersPageTests : IAsyncLifetime
         Assert.StartsWith("https://mail.example.org/knock.html#enrol=alice:", link);
         Assert.Contains("&pool=20000-29999&n=3", link);
         Assert.NotNull(enrol.QuerySelector("#enrolment-qr svg"));
-        Assert.NotNull(enrol.QuerySelector("#fwknoprc"));
+        var stanza = enrol.QuerySelector("#fwknoprc-stanza")!.TextContent;
+        Assert.Matches(@"SPOOF_USER\s+alice\n", stanza);
+        Assert.Contains("KEY_BASE64", stanza);
+        Assert.Contains("HMAC_KEY_BASE64", stanza);
+        Assert.Contains("USE_HMAC", stanza);
 
         // The user knocks with the current sequence; the window is theirs. The same SYNs from elsewhere are a replay.
         var alice = _gw.Services.GetRequiredService<IKnockUsers>().Find("alice")!;
