@@ -7,6 +7,7 @@
 # client 192.0.2.10); everything is removed on exit. Needs root, nftables, nginx, chromium, node 20.
 #
 #   bash bench/ops/knock-page-kernel.sh [PORTS ...]    # default 7000 9000 8000
+#   CLOSED_PORTS=Drop bash bench/ops/knock-page-kernel.sh   # WebKnock:Firewall:ClosedPorts of the table (default Reset)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -72,7 +73,7 @@ pids+=($!)
 ip netns exec "$srv" python3 -m http.server 8080 --bind 192.0.2.1 --directory "$tmp/site" >"$tmp/site.log" 2>&1 &
 pids+=($!)
 
-S "${kb[@]}" init --knock "$list"
+S "${kb[@]}" init --knock "$list" --closed-ports "${CLOSED_PORTS:-Reset}"
 sleep 1
 echo "== before: the client reaches the page on 8080 but not 443"
 C curl -s -o /dev/null -w '   page: %{http_code}\n' "http://192.0.2.1:8080/knock.html"
