@@ -5,7 +5,8 @@
 #
 #   bash bench/kernel/run.sh [latency] [ops] [throughput]     # all three when none is named
 #
-#   latency     knock-to-open: last knock SYN sent -> first successful connect to 443, 200 knocks, p50/p99
+#   latency     knock-to-open: last knock SYN sent -> first successful connect to 443, 200 knocks, p50/p99,
+#               with ClosedPorts=Reset and ClosedPorts=Drop
 #   ops         window operations through libnftables: single and batched opens/s, and with 100,000 windows
 #               (OPS_EXTRA=--portable forces the add, delete, add refresh even where the kernel replaces timeouts)
 #   throughput  HTTP to nginx on 443 from the client (wrk): no WebKnock table, 1 window, 100,000 windows
@@ -88,9 +89,17 @@ C timeout 2 bash -c 'exec 3<>/dev/tcp/192.0.2.1/443' 2>/dev/null && { echo "FAIL
 echo "   443 does not answer the client before a knock (as it should)"
 
 if want latency; then
-  echo
-  echo "== (a) knock-to-open latency (200 knocks from 192.0.2.10-209)"
-  C "${kb[@]}" latency --server 192.0.2.1 --first-source 192.0.2.10 --rounds 200
+  # WebKnock:Firewall:ClosedPorts: Reset (the default: the knock SYNs get a RST) and Drop (no answer); the
+  # table is loaded again for each, then the same 200 knocks.
+  for mode in Reset Drop; do
+    echo
+    echo "== (a) knock-to-open latency, ClosedPorts=$mode (200 knocks from 192.0.2.10-209)"
+    S nft delete table inet webknock 2>/dev/null || true
+    S "${kb[@]}" init --closed-ports "$mode"
+    C "${kb[@]}" latency --server 192.0.2.1 --first-source 192.0.2.10 --rounds 200
+  done
+  S nft delete table inet webknock 2>/dev/null || true
+  S "${kb[@]}" init >/dev/null
 fi
 
 if want ops; then

@@ -7,6 +7,7 @@
 # client 192.0.2.10); everything is removed on exit. Needs root, nftables, nginx, chromium, node 20.
 #
 #   bash bench/ops/knock-page-kernel.sh [PORTS ...]    # default 7000 9000 8000
+#   CLOSED_PORTS=Drop bash bench/ops/knock-page-kernel.sh   # WebKnock:Firewall:ClosedPorts of the table (default Reset)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -72,8 +73,9 @@ pids+=($!)
 ip netns exec "$srv" python3 -m http.server 8080 --bind 192.0.2.1 --directory "$tmp/site" >"$tmp/site.log" 2>&1 &
 pids+=($!)
 
-S "${kb[@]}" init --knock "$list"
-sleep 1
+# The page's port 8080 is always open (in Drop mode nothing else would be).
+S "${kb[@]}" init --knock "$list" --closed-ports "${CLOSED_PORTS:-Reset}" --always-open-tcp 8080
+for _ in $(seq 1 50); do C curl -s -o /dev/null --max-time 1 "http://192.0.2.1:8080/knock.html" && break; sleep 0.1; done
 echo "== before: the client reaches the page on 8080 but not 443"
 C curl -s -o /dev/null -w '   page: %{http_code}\n' "http://192.0.2.1:8080/knock.html"
 C curl -sk -o /dev/null -w '   443: %{http_code}\n' --max-time 2 "https://192.0.2.1/.webknock/knock-ok.gif" || echo "   443: no answer (dropped)"

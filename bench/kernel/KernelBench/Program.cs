@@ -22,12 +22,28 @@ internal static class Program
 {
     public static int[] Knock { get; private set; } = [7000, 9000, 8000];
 
+    /// <summary>WebKnock:Firewall:ClosedPorts of the table <c>init</c> loads (<c>--closed-ports Reset|Drop</c>; default Reset).</summary>
+    public static ClosedPortsMode ClosedPorts { get; private set; } = ClosedPortsMode.Reset;
+
+    /// <summary>WebKnock:Firewall:Nftables:AlwaysOpenTcpPorts of the table <c>init</c> loads (<c>--always-open-tcp P1,P2</c>).</summary>
+    public static int[] AlwaysOpenTcp { get; private set; } = [];
+
     public static async Task<int> Main(string[] args)
     {
         var invariant = CultureInfo.InvariantCulture;
         if (Stats.Text(args, "--knock") is { } knock)
         {
             Knock = [.. knock.Split(',').Select(p => int.Parse(p, invariant))];
+        }
+
+        if (Stats.Text(args, "--closed-ports") is { } closed)
+        {
+            ClosedPorts = Enum.Parse<ClosedPortsMode>(closed, ignoreCase: true);
+        }
+
+        if (Stats.Text(args, "--always-open-tcp") is { } open)
+        {
+            AlwaysOpenTcp = [.. open.Split(',').Select(p => int.Parse(p, invariant))];
         }
 
         switch (args.FirstOrDefault())
@@ -38,7 +54,7 @@ internal static class Program
                     await bench.Firewall.InitializeAsync(CancellationToken.None);
                 }
 
-                Console.WriteLine($"table loaded by NftablesFirewall.InitializeAsync (knock {string.Join(", ", Program.Knock)})");
+                Console.WriteLine($"table loaded by NftablesFirewall.InitializeAsync (knock {string.Join(", ", Program.Knock)}; ClosedPorts {Program.ClosedPorts})");
                 return 0;
             case "open":
                 await using (var bench = BenchFirewall.Create())
@@ -62,7 +78,7 @@ internal static class Program
             case "latency":
                 return await KnockLatency.RunAsync(args[1..]);
             default:
-                Console.Error.WriteLine("usage: KernelBench init [--knock P1,P2,...] | open ADDRESS SECONDS | fill COUNT | ops [--single N] [--batched N] [--fill N] | latency --server ADDRESS --first-source ADDRESS --rounds N");
+                Console.Error.WriteLine("usage: KernelBench init [--knock P1,P2,...] [--closed-ports Reset|Drop] [--always-open-tcp P1,P2] | open ADDRESS SECONDS | fill COUNT | ops [--single N] [--batched N] [--fill N] | latency --server ADDRESS --first-source ADDRESS --rounds N");
                 return 2;
         }
     }
@@ -90,9 +106,9 @@ internal sealed class BenchFirewall : IAsyncDisposable
                 Knock = new KnockOptions { Ports = Program.Knock },
                 ProtectedPorts = [443],
             },
-            Firewall = new FirewallOptions { Backend = "Nftables", Table = "webknock", NflogGroup = 7300 },
+            Firewall = new FirewallOptions { Backend = "Nftables", Table = "webknock", NflogGroup = 7300, ClosedPorts = Program.ClosedPorts },
         };
-        var nftables = new NftablesOptions { MaxWindows = 262_144 };
+        var nftables = new NftablesOptions { MaxWindows = 262_144, AlwaysOpenTcpPorts = Program.AlwaysOpenTcp };
         var writer = new NftWriter();
         return new BenchFirewall(new NftablesFirewall(Options.Create(options), Options.Create(nftables), writer, NullLogger<NftablesFirewall>.Instance), writer);
     }

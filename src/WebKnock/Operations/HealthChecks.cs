@@ -55,7 +55,7 @@ internal sealed class FirewallSetsHealthCheck(IServiceProvider services, IOption
         }
 
         var full = monitor.Sets.Where(s => s.IsNearlyFull).OrderByDescending(s => s.Ratio).ToList();
-        var data = full.ToDictionary(s => s.Set, s => (object)$"{s.Elements}/{s.Size}");
+        var data = full.ToDictionary(s => s.Set, s => (object)(long)s.Elements);
         return Task.FromResult(full.Count == 0
             ? HealthCheckResult.Healthy($"every set below {NftSetFill.NearlyFull:P0} full")
             : HealthCheckResult.Degraded($"{full.Count} sets at least {NftSetFill.NearlyFull:P0} full: {string.Join(", ", full.Select(s => $"{s.Set} {s.Elements}/{s.Size}"))}", data: data));

@@ -36,7 +36,7 @@ internal static class OperationsEndpoints
             var report = await health.CheckHealthAsync(context.RequestAborted);
             context.Response.Headers.CacheControl = "no-store";
             return Results.Json(HealthBody.From(report), HealthJson.Default.HealthBody,
-                statusCode: report.Status == HealthStatus.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+                statusCode: report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         }).AddEndpointFilter(OnlyFrom(networks));
         return app;
     }
@@ -51,13 +51,17 @@ internal static class OperationsEndpoints
 internal sealed record HealthBody(string Status, IReadOnlyList<HealthCheckEntry> Checks)
 {
     public static HealthBody From(HealthReport report) => new(
-        report.Status == HealthStatus.Healthy ? "healthy" : "unhealthy",
+        Name(report.Status, "healthy", "degraded", "unhealthy"),
         [.. report.Entries.Select(e => new HealthCheckEntry(
             e.Key,
-            e.Value.Status == HealthStatus.Healthy ? "ok" : "failed",
+            Name(e.Value.Status, "ok", "degraded", "failed"),
             e.Value.Description ?? e.Value.Exception?.Message ?? "",
             Math.Round(e.Value.Duration.TotalMilliseconds, 1),
             e.Value.Data.Count == 0 ? null : e.Value.Data.ToDictionary(d => d.Key, d => Convert.ToInt64(d.Value, System.Globalization.CultureInfo.InvariantCulture))))]);
+
+    // Degraded (a set nearly full) still serves: 200, but named so that a monitor sees it.
+    private static string Name(HealthStatus status, string healthy, string degraded, string unhealthy)
+        => status switch { HealthStatus.Healthy => healthy, HealthStatus.Degraded => degraded, _ => unhealthy };
 }
 
 internal sealed record HealthCheckEntry(string Name, string Status, string Detail, double DurationMs, IReadOnlyDictionary<string, long>? Data);

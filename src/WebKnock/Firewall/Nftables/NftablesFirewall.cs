@@ -174,6 +174,42 @@ internal sealed partial class NftablesFirewall : IFirewall
         return Remove(NftNames.Blocked + NftAddress.FamilySuffix(address), address, cancellationToken);
     }
 
+    /// <summary>
+    /// Lifts every block the kernel holds against <paramref name="address"/>: the block (the address itself and, for
+    /// IPv6, its source prefix, where scan blocks live) and the knock ban (IPv4: the address; IPv6: its prefix). The
+    /// hook for a credentialed knock, which passes a block and then lifts it; an absent element is no error.
+    /// </summary>
+    public Task LiftBlocksAsync(IPAddress address, CancellationToken cancellationToken)
+    {
+        address = NftAddress.Canonical(address);
+        var suffix = NftAddress.FamilySuffix(address);
+        var prefix = suffix == '4' ? address : Prefix(address, _builder.Nftables.SourcePrefixV6);
+        LogUnblock(_logger, address);
+        var changes = new List<Task>();
+        foreach (var (set, element) in new[] { (NftNames.Blocked, address), (NftNames.Blocked, prefix), (NftNames.KnockBan, prefix) }.Distinct())
+        {
+            _blocks?.Remove(set, element);
+            changes.Add(Remove(set + suffix, element, cancellationToken));
+        }
+
+        return Task.WhenAll(changes);
+    }
+
+    /// <summary>The address with every bit after the first <paramref name="length"/> cleared.</summary>
+    internal static IPAddress Prefix(IPAddress address, int length)
+    {
+        var bytes = address.GetAddressBytes();
+        for (var i = 0; i < bytes.Length * 8; i++)
+        {
+            if (i >= length)
+            {
+                bytes[i / 8] &= (byte)~(0x80 >> (i % 8));
+            }
+        }
+
+        return new IPAddress(bytes);
+    }
+
     public async Task<IReadOnlyList<FirewallElement>> ListBlockedAsync(CancellationToken cancellationToken)
         => await ListSetsAsync(NftNames.Blocked, cancellationToken).ConfigureAwait(false);
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WebKnock.Tests.Events;
 
@@ -48,6 +49,27 @@ public sealed class NftablesSetMonitorTests
         Assert.Equal(2, logger.WithId(9100).Count);
         Assert.Contains("webmail_k1_4", logger.WithId(9100)[0].Message, StringComparison.Ordinal);
         Assert.Equal(time.GetUtcNow(), monitor.LastRead);
+    }
+
+    [Fact]
+    public async Task A_nearly_full_set_makes_the_health_check_degraded_and_healthz_answers_200_degraded()
+    {
+        var monitor = new NftablesSetMonitor(() => new Listed(), "webknock", TimeSpan.FromSeconds(15), TimeProvider.System, new ListLogger<NftablesSetMonitor>());
+        using var context = new Listed();
+        monitor.Read(context);
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddSingleton(monitor).BuildServiceProvider();
+        var options = Microsoft.Extensions.Options.Options.Create(new WebKnock.Configuration.WebKnockOptions { Firewall = new() { Backend = "Nftables" } });
+
+        var result = await new WebKnock.Operations.FirewallSetsHealthCheck(services, options).CheckHealthAsync(new());
+        var body = Microsoft.AspNetCore.Builder.HealthBody.From(new(new Dictionary<string, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReportEntry>
+        {
+            ["firewall_sets"] = new(result.Status, result.Description, TimeSpan.Zero, null, result.Data),
+        }, TimeSpan.Zero));
+
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, result.Status);
+        Assert.Contains("webmail_k1_4 9/10", result.Description, StringComparison.Ordinal);
+        Assert.Equal("degraded", body.Status);
+        Assert.Equal(9, body.Checks.Single().Data!["webmail_k1_4"]);
     }
 
     private sealed class Listed : INftRunner
