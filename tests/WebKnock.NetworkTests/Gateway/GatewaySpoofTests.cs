@@ -57,8 +57,27 @@ public sealed class GatewaySpoofTests(ITestOutputHelper output)
         Assert.Contains($"{count} packets transmitted", result.Output + result.Error, StringComparison.Ordinal); // its exit code says whether anything answered
     }
 
-    [Fact(Skip = "Waits for issue 11 (TOTP and SPA knocks): a credentialed knock from an address blocked by spoofed packets opens its window and lifts the block. The credential chains are jumped to from the input chain before the block check (InputChain.cs marks the place).")]
-    public void A_spoofed_and_blocked_address_opens_with_a_credentialed_knock()
+    /// <summary>
+    /// A spoofed scan gets B blocked; the plain knock stays ignored, but a credential (Debian's fwknop client with
+    /// alice's SPA keys) passes the block: the SPA chain runs before the block check, the gateway opens B's window and
+    /// lifts the block.
+    /// </summary>
+    [Knocking.Spa.FwknopNetworkFact]
+    public async Task A_spoofed_and_blocked_address_opens_with_a_credentialed_knock()
     {
+        await using var gw = await GatewayScenario.StartAsync(output, clients: 3, Knocking.Spa.SpaGatewayTests.Settings);
+        var (b, c) = (gw.B, gw.Network.Clients[2]);
+
+        await SpoofAsync(c, b, "++1", 300, 500);
+        Assert.NotNull(await Eventually.WaitAsync(async () => (await gw.BlockedAsync()).ContainsKey(b.V4), TimeSpan.FromSeconds(5)));
+        var plain = await gw.KnockClientAsync(b, Server4, "--ports", KnockPorts, "--check", "--check-timeout-ms", "1500");
+        Assert.Equal(1, plain.ExitCode);
+
+        await Knocking.Spa.SpaGatewayTests.Fwknop(gw, b, Knocking.Spa.SpaGatewayTests.Key, Knocking.Spa.SpaGatewayTests.HmacKey,
+            "-A", "tcp/443", "-a", b.V4.ToString(), "-D", Server4);
+        Assert.NotNull(await Eventually.WaitAsync(async () => (await gw.AllowedAsync()).ContainsKey(b.V4), TimeSpan.FromSeconds(5)));
+        Assert.NotNull(await Eventually.WaitAsync(async () => !(await gw.BlockedAsync()).ContainsKey(b.V4), TimeSpan.FromSeconds(5)));
+        var page = await gw.CurlAsync(b, Url(LoginPage));
+        Assert.True(page.Status == 200, $"{page.Status}\n{gw.Diagnostics}");
     }
 }

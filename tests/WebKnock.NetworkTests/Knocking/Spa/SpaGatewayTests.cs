@@ -23,8 +23,8 @@ public sealed class FwknopNetworkFactAttribute : FactAttribute
 [Collection(GatewayCollection.Name)]
 public sealed class SpaGatewayTests(ITestOutputHelper output)
 {
-    private static readonly string Key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-    private static readonly string HmacKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+    internal static readonly string Key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    internal static readonly string HmacKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
 
     public static string[] Settings =>
     [
