@@ -222,7 +222,10 @@
     return sequence(counter);
   }
 
-  // One knock: start the connection, give it its time, abort it. Errors are expected and ignored.
+  // One knock: start the connection and end the step when it fails or when its time is up, whichever comes first.
+  // A gateway that answers closed ports with a reset (ClosedPorts=Reset) refuses the SYN at once, after the kernel
+  // counted it, so the next step may start right away; one that drops (ClosedPorts=Drop) is waited for until the abort.
+  // Errors are expected and ignored.
   function knockOnce(port) {
     var controller = new AbortController();
     var url = 'https://' + config.host + ':' + port + '/';
@@ -233,9 +236,8 @@
       referrerPolicy: 'no-referrer',
       signal: controller.signal
     }).catch(function () { return null; });
-    return sleep(config.abort).then(function () {
+    return Promise.race([attempt, sleep(config.abort)]).then(function () {
       controller.abort();
-      return attempt;
     });
   }
 

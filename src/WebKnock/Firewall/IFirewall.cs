@@ -45,6 +45,12 @@ public interface IFirewall
     /// <summary>Lifts a block; absent is not an error.</summary>
     Task UnblockAsync(IPAddress address, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Lifts every block held against the address, whoever set it and at whatever granularity (the address, its IPv6
+    /// prefix, the knock ban): what a credentialed knock (TOTP, SPA) does after it passed a block. Absent is not an error.
+    /// </summary>
+    Task LiftBlocksAsync(IPAddress address, CancellationToken cancellationToken);
+
     /// <summary>The blocked addresses with their remaining time.</summary>
     Task<IReadOnlyList<FirewallElement>> ListBlockedAsync(CancellationToken cancellationToken);
 }

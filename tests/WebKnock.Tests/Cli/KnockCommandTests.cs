@@ -156,8 +156,8 @@ public sealed class KnockCommandTests
         var (code, output, _) = await RunAsync(Configuration(new()), "127.0.0.1", "--ports", $"{closed[0]},{closed[1]}", "--gap-ms", "0", "--check-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal(0, code);
-        Assert.Contains($"step 1/2: port {closed[0]} refused", output);
-        Assert.Contains($"step 2/2: port {closed[1]} refused", output);
+        Assert.Contains($"step 1/2: port {closed[0]}, reset", output);
+        Assert.Contains($"step 2/2: port {closed[1]}, reset", output);
         Assert.Contains($"open: 127.0.0.1 port {port} accepts connections.", output);
     }
 

@@ -113,6 +113,9 @@ internal sealed class InMemoryFirewall(TimeProvider time) : IFirewall
         return Task.CompletedTask;
     }
 
+    // The in-memory firewall blocks single addresses only and has no knock ban of its own.
+    public Task LiftBlocksAsync(IPAddress address, CancellationToken cancellationToken) => UnblockAsync(address, cancellationToken);
+
     public Task<IReadOnlyList<FirewallElement>> ListBlockedAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

@@ -55,7 +55,7 @@ internal static class InputChain
             }
 
             // Credential knocks (TOTP, SPA) are jumped to HERE, before the block check: a credentialed knock passes a
-            // block (and the gateway lifts it: NftablesFirewall.LiftBlocksAsync); their chains end with
+            // block (and the gateway lifts it: IFirewall.LiftBlocksAsync); their chains end with
             // "goto closed_port" (NftNames.ClosedPort) like every other refusal.
             // A block stops new connections only: it never cuts an established one (a spoofed scan cannot cut a user).
             TotpChains.WriteJumps(body, builder.Services);

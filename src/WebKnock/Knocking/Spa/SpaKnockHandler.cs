@@ -169,7 +169,7 @@ internal sealed partial class SpaKnockHandler : BackgroundService, ISpaPacketSin
         try
         {
             // The block is lifted and the windows opened together: the firewall's writer batches what arrives at once.
-            var unblock = _firewall.UnblockAsync(target, cancellationToken);
+            var unblock = _firewall.LiftBlocksAsync(target, cancellationToken);
             var opening = services.Select(s =>
             {
                 var length = message.ClientTimeout > 0 ? TimeSpan.FromSeconds(message.ClientTimeout) : s.Options.Window;

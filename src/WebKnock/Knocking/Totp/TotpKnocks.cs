@@ -126,7 +126,7 @@ internal sealed partial class TotpKnocks
 
         // A credential passes a block: the kernel let the SYNs through the blocked set; lift it so the window works.
         // After the open, which is what the knocker waits for (absent is not an error).
-        await _firewall.UnblockAsync(match.Source, cancellationToken);
+        await _firewall.LiftBlocksAsync(match.Source, cancellationToken);
     }
 
     private async Task OpenWindowAsync(TotpMatch match, ServiceOptions service, CancellationToken cancellationToken)
