@@ -112,7 +112,18 @@ internal sealed class KnockCommand : ICliCommand
                 return 0;
             }
 
+            // A window that the gateway opens (a TOTP knock, matched in user space) arrives a few milliseconds after the
+            // last SYN, and a closed port answers with a reset at once (ClosedPorts=Reset): a refusal is tried again
+            // every 50 ms until the check's time is up; a port that drops is waited for once, for the whole time.
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var check = await AttemptAsync(new IPEndPoint(address, checkPort), request.CheckTimeoutMs, cancellationToken);
+            while (check == Attempt.Refused && System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds + 50 < request.CheckTimeoutMs)
+            {
+                await Task.Delay(50, cancellationToken);
+                var left = request.CheckTimeoutMs - (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                check = await AttemptAsync(new IPEndPoint(address, checkPort), Math.Max(left, 1), cancellationToken);
+            }
+
             switch (check)
             {
                 case Attempt.Connected:

@@ -42,7 +42,7 @@ public sealed partial class GatewayAdminTests(ITestOutputHelper output)
         var cut = await hold.WaitForLineAsync("cut ", TimeSpan.FromSeconds(5));
         Assert.True(cut is not null, $"A's kept connection was not cut\n{hold.Output}");
         Assert.DoesNotContain(a.V4, (await gw.AllowedAsync()).Keys);
-        Assert.Equal(ConnectOutcome.Filtered, await gw.ConnectAsync(a, 443));
+        Assert.Equal(ConnectOutcome.Refused, await gw.ConnectAsync(a, 443)); // a closed port again (ClosedPorts=Reset)
 
         // Open for 15 minutes: without a knock, A reaches the webmail.
         Assert.Equal(302, await SubmitAsync(gw, admin, jar, "/admin/", AdminForms.Open,

@@ -77,7 +77,7 @@ public sealed class GatewayWindowCloseTests(ITestOutputHelper output)
         output.WriteLine($"A's kept connection cut {(cut.Time - lastRequest).TotalSeconds:F1} s after the session's last request ({cut.Reason})");
         Assert.InRange(cut.Time - lastRequest, idle - TimeSpan.FromSeconds(1), idle + TimeSpan.FromSeconds(5));
         Assert.DoesNotContain(a.V4, (await gw.AllowedAsync()).Keys);
-        Assert.Equal(ConnectOutcome.Filtered, await gw.ConnectAsync(a, 443));
+        Assert.Equal(ConnectOutcome.Refused, await gw.ConnectAsync(a, 443)); // a closed port again (ClosedPorts=Reset)
         Assert.NotEmpty(gw.LogEvents("Window of {Service} for {Address} closed", ("Address", a.V4.ToString()), ("Reason", "LastSessionIdle")));
     }
 

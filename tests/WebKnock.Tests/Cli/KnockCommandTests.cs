@@ -162,6 +162,28 @@ public sealed class KnockCommandTests
     }
 
     [Fact]
+    public async Task The_check_tries_a_refusing_port_again_until_a_window_opens_within_its_time()
+    {
+        // A window that the gateway opens (a TOTP knock) comes a little after the last SYN; until then the port refuses.
+        var closed = ClosedLoopbackPorts(2);
+        var listener = new TcpListener(IPAddress.Loopback, closed[1]);
+        var late = Task.Delay(400).ContinueWith(_ => listener.Start(), TaskScheduler.Default);
+        try
+        {
+            var (code, output, _) = await RunAsync(Configuration(new()), "127.0.0.1", "-4", "--ports", $"{closed[0]}", "--gap-ms", "0",
+                "--check-port", $"{closed[1]}", "--check-timeout-ms", "3000");
+
+            Assert.Equal(0, code);
+            Assert.Contains($"open: 127.0.0.1 port {closed[1]} accepts connections.", output);
+        }
+        finally
+        {
+            await late;
+            listener.Stop();
+        }
+    }
+
+    [Fact]
     public async Task Reports_still_closed_when_the_port_does_not_answer()
     {
         var closed = ClosedLoopbackPorts(2);
