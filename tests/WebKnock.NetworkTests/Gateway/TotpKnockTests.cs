@@ -90,7 +90,7 @@ public sealed class TotpKnockTests(ITestOutputHelper output)
         Assert.True(cut is not null, $"the kept connection was not cut\n{hold.Output}\n{gw.Diagnostics}");
         output.WriteLine($"cut {(DateTimeOffset.UtcNow - disabled).TotalMilliseconds:F0} ms after 'webknock users disable' returned: {cut}");
         Assert.DoesNotContain(a.V4, (await gw.AllowedAsync()).Keys);
-        Assert.Equal(ConnectOutcome.Filtered, await gw.ConnectAsync(a, 443));
+        Assert.Equal(ConnectOutcome.Refused, await gw.ConnectAsync(a, 443)); // a closed port again (ClosedPorts=Reset)
         Assert.NotEmpty(gw.LogEvents("Window of {Service} for {Address} closed", ("Address", a.V4.ToString()), ("Reason", "UserDisabled")));
     }
 
