@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
+. "$root/bench/netns.sh"
 what=("$@")
 [ ${#what[@]} -gt 0 ] || what=(latency ops throughput)
 want() { local w; for w in "${what[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
@@ -26,29 +27,19 @@ dotnet build bench/kernel/KernelBench -c Release -nologo -v q >/dev/null
 kb=(dotnet "$root/bench/kernel/KernelBench/bin/Release/net10.0/KernelBench.dll")
 
 id=$$
-srv="wkb-srv-$id" cli="wkb-cli-$id"
 tmp=$(mktemp -d /tmp/wk-kernel-bench.XXXXXX)
 nginx_pid=
 cleanup() {
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
   wait 2>/dev/null || true
-  ip netns del "$srv" 2>/dev/null || true
-  ip netns del "$cli" 2>/dev/null || true
+  netns_remove
   rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
 
-S() { ip netns exec "$srv" "$@"; }
-C() { ip netns exec "$cli" "$@"; }
 
+netns_pair wkb
 echo "== namespaces $srv (server) and $cli (client)"
-ip netns add "$srv"
-ip netns add "$cli"
-ip link add wkb-s type veth peer name wkb-c
-ip link set wkb-s netns "$srv"
-ip link set wkb-c netns "$cli"
-S ip link set lo up
-C ip link set lo up
 S ip addr add 192.0.2.1/24 dev wkb-s
 S ip -6 addr add 2001:db8::1/64 dev wkb-s nodad
 S ip link set wkb-s up

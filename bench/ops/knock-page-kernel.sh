@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
+. "$root/bench/netns.sh"
 ports=("$@")
 [ ${#ports[@]} -gt 0 ] || ports=(7000 9000 8000)
 list=$(IFS=,; echo "${ports[*]}")
@@ -22,27 +23,17 @@ dotnet build bench/kernel/KernelBench -c Release -nologo -v q >/dev/null
 kb=(dotnet "$root/bench/kernel/KernelBench/bin/Release/net10.0/KernelBench.dll")
 
 id=$$
-srv="wkp-srv-$id" cli="wkp-cli-$id"
 tmp=$(mktemp -d /tmp/wk-knock-kernel.XXXXXX)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  ip netns del "$srv" 2>/dev/null || true
-  ip netns del "$cli" 2>/dev/null || true
+  netns_remove
   rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
-S() { ip netns exec "$srv" "$@"; }
-C() { ip netns exec "$cli" "$@"; }
 
-ip netns add "$srv"
-ip netns add "$cli"
-ip link add wkp-s type veth peer name wkp-c
-ip link set wkp-s netns "$srv"
-ip link set wkp-c netns "$cli"
-S ip link set lo up
-C ip link set lo up
+netns_pair wkp
 S ip addr add 192.0.2.1/24 dev wkp-s
 S ip link set wkp-s up
 C ip addr add 192.0.2.10/24 dev wkp-c

@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
+. "$root/bench/netns.sh"
 rounds=${ROUNDS:-200}
 [ "$(id -u)" -eq 0 ] || { echo "bench/spa: needs root (network namespaces, nftables)" >&2; exit 1; }
 for p in ip nft iptables dotnet python3 openssl fwknop fwknopd; do command -v "$p" >/dev/null || { echo "bench/spa: $p is missing (bash scripts/install-deps.sh bench)" >&2; exit 1; }; done
@@ -25,29 +26,19 @@ dotnet build src/WebKnock -c Release -nologo -v q >/dev/null
 gateway="$root/src/WebKnock/bin/Release/net10.0/webknock.dll"
 
 id=$$
-srv="wks-srv-$id" cli="wks-cli-$id"
 tmp=$(mktemp -d /tmp/wk-spa-bench.XXXXXX)
 pids=()
 cleanup() {
   local p
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  ip netns del "$srv" 2>/dev/null || true
-  ip netns del "$cli" 2>/dev/null || true
+  netns_remove
   rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
-S() { ip netns exec "$srv" "$@"; }
-C() { ip netns exec "$cli" "$@"; }
 
+netns_pair wks
 echo "== namespaces $srv (server) and $cli (client)"
-ip netns add "$srv"
-ip netns add "$cli"
-ip link add wks-s type veth peer name wks-c
-ip link set wks-s netns "$srv"
-ip link set wks-c netns "$cli"
-S ip link set lo up
-C ip link set lo up
 S ip addr add 192.0.2.1/24 dev wks-s
 S ip link set wks-s up
 for i in $(seq 9 $((10 + rounds - 1))); do C ip addr add "192.0.2.$i/24" dev wks-c; done

@@ -12,6 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
+. "$root/bench/netns.sh"
 rounds=${ROUNDS:-200}
 [ "$(id -u)" -eq 0 ] || { echo "bench/totp: needs root (network namespaces, nftables)" >&2; exit 1; }
 for p in ip nft openssl python3; do command -v "$p" >/dev/null || { echo "bench/totp: $p is missing" >&2; exit 1; }; done
@@ -24,28 +25,18 @@ kb=(dotnet "$root/bench/kernel/KernelBench/bin/Release/net10.0/KernelBench.dll")
 gateway="$root/src/WebKnock/bin/Release/net10.0/webknock.dll"
 
 id=$$
-srv="wkt-srv-$id" cli="wkt-cli-$id"
 tmp=$(mktemp -d /tmp/wk-totp-bench.XXXXXX)
 gw_pid=
 cleanup() {
   [ -n "$gw_pid" ] && kill "$gw_pid" 2>/dev/null || true
   wait 2>/dev/null || true
-  ip netns del "$srv" 2>/dev/null || true
-  ip netns del "$cli" 2>/dev/null || true
+  netns_remove
   rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
-S() { ip netns exec "$srv" "$@"; }
-C() { ip netns exec "$cli" "$@"; }
 
+netns_pair wkt
 echo "== namespaces $srv (server) and $cli (client)"
-ip netns add "$srv"
-ip netns add "$cli"
-ip link add wkt-s type veth peer name wkt-c
-ip link set wkt-s netns "$srv"
-ip link set wkt-c netns "$cli"
-S ip link set lo up
-C ip link set lo up
 S ip addr add 192.0.2.1/24 dev wkt-s
 S ip addr add 198.51.100.1/24 dev wkt-s
 S ip link set wkt-s up

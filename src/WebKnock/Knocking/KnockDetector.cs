@@ -188,30 +188,10 @@ internal sealed class KnockDetector
     private KnockEvent Event(KnockEventKind kind, IPAddress source, int port, int step, DateTimeOffset now) =>
         new(kind, _service, source, port, step, now);
 
-    private sealed class SourceState
+    private sealed class SourceState : KnockTokenBucket
     {
         public int Stage;
         public DateTimeOffset LastStep;
-        public double Tokens;
-        public DateTimeOffset LastRefill;
         public DateTimeOffset BannedUntil;
-
-        public bool TryTakeToken(DateTimeOffset now, int ratePerSecond, int capacity)
-        {
-            var elapsed = (now - LastRefill).TotalSeconds;
-            if (elapsed > 0)
-            {
-                Tokens = Math.Min(capacity, Tokens + elapsed * ratePerSecond);
-                LastRefill = now;
-            }
-
-            if (Tokens < 1)
-            {
-                return false;
-            }
-
-            Tokens -= 1;
-            return true;
-        }
     }
 }

@@ -148,6 +148,23 @@ public sealed class KeepUntilDeadlineTests : IAsyncLifetime
         _gw.Time.Advance(TimeSpan.FromMinutes(5));
         Assert.False(_gw.IsOpen(Nat));
     }
+
+    [Fact]
+    public async Task Under_keep_until_deadline_an_expired_last_session_leaves_the_window_open()
+    {
+        var alice = _gw.Client(Nat);
+        (await alice.LoginAsync("alice", "alice-pw")).Dispose();
+        _gw.Upstream.Sessions.Destroy(Assert.Single(_gw.Sessions.Tracker.ForAddress(IPAddress.Parse(Nat))).Id);
+
+        using (var page = await alice.NavigateAsync(WebmailClient.Base + "right_main.php", "frame"))
+        {
+            Assert.Contains("You must be logged in", await page.TextAsync());
+        }
+
+        Assert.Empty(_gw.Sessions.Tracker.ForAddress(IPAddress.Parse(Nat)));
+        await Task.Delay(200);
+        Assert.True(_gw.IsOpen(Nat));
+    }
 }
 
 public sealed class SessionAdoptionTests : IAsyncLifetime

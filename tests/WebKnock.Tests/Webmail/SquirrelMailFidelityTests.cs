@@ -173,34 +173,3 @@ public sealed class SquirrelMailFidelityTests : IAsyncLifetime
         Assert.True(_gw.IsOpen(Nat)); // the user is about to sign in again
     }
 }
-
-public sealed class SquirrelMailExpiryKeepUntilDeadlineTests : IAsyncLifetime
-{
-    private const string Nat = "198.51.100.7";
-    private GatewayHarness _gw = null!;
-
-    public async Task InitializeAsync()
-    {
-        _gw = await GatewayHarness.StartAsync(new Dictionary<string, string?> { ["WebKnock:Sessions:OnLastSessionIdle"] = "KeepUntilDeadline" });
-        await _gw.KnockAsync(Nat);
-    }
-
-    public async Task DisposeAsync() => await _gw.DisposeAsync();
-
-    [Fact]
-    public async Task Under_keep_until_deadline_an_expired_last_session_leaves_the_window_open()
-    {
-        var alice = _gw.Client(Nat);
-        (await alice.LoginAsync("alice", "alice-pw")).Dispose();
-        _gw.Upstream.Sessions.Destroy(Assert.Single(_gw.Sessions.Tracker.ForAddress(IPAddress.Parse(Nat))).Id);
-
-        using (var page = await alice.NavigateAsync(WebmailClient.Base + "right_main.php", "frame"))
-        {
-            Assert.Contains("You must be logged in", await page.TextAsync());
-        }
-
-        Assert.Empty(_gw.Sessions.Tracker.ForAddress(IPAddress.Parse(Nat)));
-        await Task.Delay(200);
-        Assert.True(_gw.IsOpen(Nat));
-    }
-}

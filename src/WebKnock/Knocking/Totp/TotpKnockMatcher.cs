@@ -210,11 +210,9 @@ internal sealed class TotpKnockMatcher
 
     private sealed record Candidate(string User, long Counter, int[] Ports);
 
-    private sealed class SourceState
+    private sealed class SourceState : KnockTokenBucket
     {
         public readonly List<(int Port, DateTimeOffset At)> History = [];
-        public double Tokens;
-        public DateTimeOffset LastRefill;
         public DateTimeOffset BannedUntil;
         public DateTimeOffset LastSeen;
 
@@ -261,24 +259,6 @@ internal sealed class TotpKnockMatcher
                 index = j;
             }
 
-            return true;
-        }
-
-        public bool TryTakeToken(DateTimeOffset now, int ratePerSecond, int capacity)
-        {
-            var elapsed = (now - LastRefill).TotalSeconds;
-            if (elapsed > 0)
-            {
-                Tokens = Math.Min(capacity, Tokens + elapsed * ratePerSecond);
-                LastRefill = now;
-            }
-
-            if (Tokens < 1)
-            {
-                return false;
-            }
-
-            Tokens -= 1;
             return true;
         }
     }
