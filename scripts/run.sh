@@ -180,13 +180,17 @@ if [ "$ready" != yes ]; then
   exit 1
 fi
 
+# Paths as a shell reads them back (a clone in a folder with a space in its name).
+gateway_q=$(printf '%q' "$gateway")
+log_q=$(printf '%q' "$state/gateway.log")
+
 cat <<TXT
 
 == WebKnock guards Roundcube on https://198.51.100.1/roundcube/ (nftables table inet webknock_demo)
    From the client namespace, before knocking nothing answers:
      ip netns exec $ns curl -k -m 3 https://198.51.100.1/roundcube/
    Knock (7000, 9000, 8000), then browse:
-     ip netns exec $ns dotnet $gateway knock 198.51.100.1
+     ip netns exec $ns dotnet $gateway_q knock 198.51.100.1
      ip netns exec $ns curl -k https://198.51.100.1/roundcube/
    A browser's request (Accept: text/html) gets the page with WebKnock's banner in it:
      ip netns exec $ns curl -sk -H 'Accept: text/html' https://198.51.100.1/roundcube/ | grep -o 'id="webknock-banner"'
@@ -196,7 +200,7 @@ cat <<TXT
      user admin, password $(cat "$state/admin-password")
    See the kernel's view and the gateway's log:
      nft list table inet webknock_demo
-     tail -f $state/gateway.log
+     tail -f $log_q
    Take it all down again:
      bash scripts/run.sh down
 
