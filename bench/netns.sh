@@ -2,7 +2,7 @@
 # a server and a client network namespace joined by one veth link, loopback up in both. Source it, then
 #   netns_pair TAG     makes $srv (TAG-srv-PID) and $cli (TAG-cli-PID) with the link TAG-s (server) / TAG-c (client);
 #                      addresses and "link up" are the script's own
-#   netns_remove       removes both (call it from the script's cleanup; absent is fine)
+#   netns_remove       ends every process left in them and removes both (call it from the script's cleanup)
 #   S CMD... / C CMD...  runs CMD in the server / client namespace
 srv="" cli="" sdev="" cdev=""
 
@@ -22,6 +22,11 @@ netns_pair() {
 }
 
 netns_remove() {
-  [ -n "$srv" ] && ip netns del "$srv" 2>/dev/null || true
-  [ -n "$cli" ] && ip netns del "$cli" 2>/dev/null || true
+  local ns
+  for ns in "$srv" "$cli"; do
+    [ -n "$ns" ] || continue
+    # Every process still in the namespace (a gateway started through "S ... &" is not the PID that $! names).
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+  done
 }
