@@ -5,7 +5,7 @@ namespace WebKnock.Events;
 
 /// <summary>
 /// The SQLite file of events: opens connections (pooled, WAL), creates and migrates the schema once,
-/// inserts batches in one transaction, and purges old rows in chunks.
+/// inserts batches in one transaction; the purges (retention, row cap) are in EventStore.Purge.cs.
 /// </summary>
 internal sealed partial class EventStore : IDisposable
 {
@@ -189,51 +189,6 @@ internal sealed partial class EventStore : IDisposable
         }
     }
 
-    /// <summary>
-    /// Keeps the store to <see cref="EventStoreOptions.MaxRows"/> rows: when the span of row ids (an upper bound of the
-    /// row count, read from the rowid index at no cost) goes past it, the oldest rows are deleted, in chunks, down to
-    /// nine tenths of it, so a full store does not purge after every batch. The daily counts are left as they are:
-    /// the charts keep counting what the list no longer shows.
-    /// </summary>
-    private void EnforceMaxRows(SqliteConnection connection)
-    {
-        if (_maxRows <= 0)
-        {
-            return;
-        }
-
-        using var span = connection.CreateCommand();
-        span.CommandText = "SELECT COALESCE(MAX(id), 0), COALESCE(MIN(id), 0) FROM events;";
-        long maxId, minId;
-        using (var reader = span.ExecuteReader())
-        {
-            reader.Read();
-            maxId = reader.GetInt64(0);
-            minId = reader.GetInt64(1);
-        }
-
-        if (maxId - minId + 1 <= _maxRows)
-        {
-            return;
-        }
-
-        var keepFrom = maxId - (_maxRows * 9 / 10) + 1;
-        using var delete = connection.CreateCommand();
-        delete.CommandText = "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE id < $keep ORDER BY id LIMIT $chunk);";
-        delete.Parameters.AddWithValue("$keep", keepFrom);
-        delete.Parameters.AddWithValue("$chunk", PurgeChunk);
-        long total = 0;
-        int deleted;
-        do
-        {
-            deleted = delete.ExecuteNonQuery();
-            total += deleted;
-        }
-        while (deleted == PurgeChunk);
-
-        TrimmedToMaxRows(_logger, total, _maxRows, FilePath);
-    }
-
     /// <summary>Forgets the aggregation rows of minutes before the last one (events arrive in time order, give or take).</summary>
     private void ForgetOldNoise(long latestUnixMs)
     {
@@ -260,32 +215,6 @@ internal sealed partial class EventStore : IDisposable
 
     private readonly record struct NoiseKey(long Minute, int Type, string? Service, string? Address, int? Port, string? Detail);
 
-    /// <summary>
-    /// Deletes the events older than <paramref name="cutoff"/>, a chunk per transaction so the writer is
-    /// never held up long, and the daily counts of the days that end before it (whole days: a cutoff at
-    /// midnight, as the retention uses, keeps the counts equal to the events).
-    /// </summary>
-    public long PurgeBefore(DateTimeOffset cutoff)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText =
-            "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at < $cutoff ORDER BY at LIMIT $chunk);";
-        command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$chunk", PurgeChunk);
-        long total = 0;
-        int deleted;
-        do
-        {
-            deleted = command.ExecuteNonQuery();
-            total += deleted;
-        }
-        while (deleted == PurgeChunk);
-
-        DailyCounts.PurgeBefore(connection, DailyCounts.DayOf(cutoff.ToUnixTimeMilliseconds()));
-        return total;
-    }
-
     public long Count()
     {
         using var connection = Open();
@@ -307,9 +236,6 @@ internal sealed partial class EventStore : IDisposable
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
-
-    [LoggerMessage(9510, LogLevel.Information, "Event store {Path} at WebKnock:Events:MaxRows ({MaxRows}): deleted its {Count} oldest events")]
-    private static partial void TrimmedToMaxRows(ILogger logger, long count, long maxRows, string path);
 
     [LoggerMessage(6000, LogLevel.Information, "Event store {Path} migrated from schema version {From} to {To}")]
     private static partial void Migrated(ILogger logger, string path, int from, int to);
