@@ -235,11 +235,11 @@ public sealed class OperationsEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Health_is_503_when_the_upstream_is_down()
     {
-        // A port that was just free: nothing listens there.
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        // A port bound but not listening: held for the whole test (a port freed again could be taken by another test's
+        // server meanwhile, and answer), and every connection to it is refused.
+        using var reserved = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        reserved.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)reserved.LocalEndPoint!).Port;
         await using var gw = await GatewayHarness.StartAsync(new Dictionary<string, string?> { ["WebKnock:Upstream:Url"] = $"http://127.0.0.1:{port}/" });
 
         using var response = await gw.Client(Loopback).GetAsync("/healthz");
