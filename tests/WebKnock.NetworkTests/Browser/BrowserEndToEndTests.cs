@@ -15,43 +15,61 @@ public sealed class BrowserEndToEndTests(ITestOutputHelper output)
     [RoundcubeBrowserFact]
     public async Task Roundcube_knock_page_login_banner_countdown_extend_attachments_and_sign_out_in_a_real_browser()
     {
-        await using var gw = await GatewayScenario.StartRoundcubeAsync(output, clients: 1, BrowserScenarios.DaySettings);
-        await new BrowserScenarios(gw, new RoundcubeUi(), output).DayAsync();
+        await BrowserRun.WithOneRetryIfChromiumExitsAsync(output, async () =>
+        {
+            await using var gw = await GatewayScenario.StartRoundcubeAsync(output, clients: 1, BrowserScenarios.DaySettings);
+            await new BrowserScenarios(gw, new RoundcubeUi(), output).DayAsync();
+        });
     }
 
     [RoundcubeBrowserFact]
     public async Task Roundcube_two_browser_contexts_behind_one_address_the_first_sign_out_keeps_the_second_working()
     {
-        await using var gw = await GatewayScenario.StartRoundcubeAsync(output, clients: 1);
-        await new BrowserScenarios(gw, new RoundcubeUi(), output).SharedAddressAsync();
+        await BrowserRun.WithOneRetryIfChromiumExitsAsync(output, async () =>
+        {
+            await using var gw = await GatewayScenario.StartRoundcubeAsync(output, clients: 1);
+            await new BrowserScenarios(gw, new RoundcubeUi(), output).SharedAddressAsync();
+        });
     }
 
     [BrowserFact]
     public async Task SquirrelMail_knock_page_login_banner_countdown_extend_attachments_and_sign_out_in_a_real_browser()
     {
-        await using var gw = await GatewayScenario.StartAsync(output, clients: 1, BrowserScenarios.DaySettings);
-        await new BrowserScenarios(gw, new SquirrelMailUi(output), output).DayAsync();
+        await BrowserRun.WithOneRetryIfChromiumExitsAsync(output, async () =>
+        {
+            await using var gw = await GatewayScenario.StartAsync(output, clients: 1, BrowserScenarios.DaySettings);
+            await new BrowserScenarios(gw, new SquirrelMailUi(output), output).DayAsync();
+        });
     }
 
     [BrowserFact]
     public async Task SquirrelMail_two_browser_contexts_behind_one_address_the_first_sign_out_keeps_the_second_working()
     {
-        await using var gw = await GatewayScenario.StartAsync(output, clients: 1);
-        await new BrowserScenarios(gw, new SquirrelMailUi(output), output).SharedAddressAsync();
+        await BrowserRun.WithOneRetryIfChromiumExitsAsync(output, async () =>
+        {
+            await using var gw = await GatewayScenario.StartAsync(output, clients: 1);
+            await new BrowserScenarios(gw, new SquirrelMailUi(output), output).SharedAddressAsync();
+        });
     }
 
     [BrowserFact]
     public async Task SquirrelMail_at_a_phone_viewport_the_banner_leaves_the_last_line_visible_and_folds()
     {
-        await using var gw = await GatewayScenario.StartAsync(output, clients: 1);
-        await new BrowserScenarios(gw, new SquirrelMailUi(output), output).PhoneAsync();
+        await BrowserRun.WithOneRetryIfChromiumExitsAsync(output, async () =>
+        {
+            await using var gw = await GatewayScenario.StartAsync(output, clients: 1);
+            await new BrowserScenarios(gw, new SquirrelMailUi(output), output).PhoneAsync();
+        });
     }
 
     [RoundcubeBrowserFact]
     public async Task Roundcube_at_a_phone_viewport_the_banner_fits_and_folds()
     {
-        await using var gw = await GatewayScenario.StartRoundcubeAsync(output, clients: 1);
-        await new BrowserScenarios(gw, new RoundcubeUi(), output).PhoneAsync();
+        await BrowserRun.WithOneRetryIfChromiumExitsAsync(output, async () =>
+        {
+            await using var gw = await GatewayScenario.StartRoundcubeAsync(output, clients: 1);
+            await new BrowserScenarios(gw, new RoundcubeUi(), output).PhoneAsync();
+        });
     }
 
     /// <summary>
@@ -62,7 +80,10 @@ public sealed class BrowserEndToEndTests(ITestOutputHelper output)
     [BrowserFact]
     public async Task After_a_sign_out_the_browser_knocks_retransmitted_SYNs_do_not_open_the_window_again()
     {
-        await using var gw = await GatewayScenario.StartAsync(output, clients: 1);
-        await new BrowserScenarios(gw, new SquirrelMailUi(output), output).SignOutSoonAfterABrowserKnockAsync();
+        await BrowserRun.WithOneRetryIfChromiumExitsAsync(output, async () =>
+        {
+            await using var gw = await GatewayScenario.StartAsync(output, clients: 1);
+            await new BrowserScenarios(gw, new SquirrelMailUi(output), output).SignOutSoonAfterABrowserKnockAsync();
+        });
     }
 }

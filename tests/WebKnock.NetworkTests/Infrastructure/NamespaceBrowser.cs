@@ -11,7 +11,10 @@ namespace WebKnock.NetworkTests.Infrastructure;
 /// browser is downloaded. Every connection the pages make leaves from the client's addresses. Disposing closes the
 /// browser (Playwright removes the profile it made), deletes any profile folder still there and the wrapper's
 /// folder; Chromium processes that outlive that die with the namespace (<see cref="NetworkNamespace"/> kills what
-/// is left in it by PID).
+/// is left in it by PID). Chromium's own standard error goes to a file in the wrapper's folder; when the browser
+/// exits without being closed (it happened once in a CI run: "Target page, context or browser has been closed" in
+/// the middle of a navigation) its last lines are written to the test's output and the <see cref="BrowserRun"/>
+/// that started it (if any) counts it.
 /// </summary>
 public sealed class NamespaceBrowser : IAsyncDisposable
 {
@@ -23,6 +26,8 @@ public sealed class NamespaceBrowser : IAsyncDisposable
     private readonly string _folder;
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
+    private readonly BrowserRun.ExitCount? _exits = BrowserRun.Current;
+    private volatile bool _closing;
 
     private NamespaceBrowser(ITestOutputHelper output, string folder, IPlaywright playwright, IBrowser browser)
     {
@@ -30,7 +35,16 @@ public sealed class NamespaceBrowser : IAsyncDisposable
         _folder = folder;
         _playwright = playwright;
         _browser = browser;
+        _browser.Disconnected += (_, _) =>
+        {
+            if (!_closing)
+            {
+                _exits?.Add();
+                ReportUnexpectedExit();
+            }
+        };
     }
+
 
     /// <summary>Starts Chromium in <paramref name="ns"/>.</summary>
     /// <param name="extraArgs">More Chromium switches (e.g. <c>--unsafely-treat-insecure-origin-as-secure=ORIGIN</c>).</param>
@@ -46,7 +60,7 @@ public sealed class NamespaceBrowser : IAsyncDisposable
                 #!/bin/sh
                 # Chromium in network namespace {ns.Name}, started by Playwright. The arguments are kept for the cleanup.
                 printf '%s\n' "$@" >>'{ArgumentsFile(folder)}'
-                exec {ip} netns exec {ns.Name} {Chromium} "$@"
+                exec {ip} netns exec {ns.Name} {Chromium} "$@" 2>>'{StandardErrorFile(folder)}'
 
                 """);
             if (!OperatingSystem.IsWindows())
@@ -98,8 +112,29 @@ public sealed class NamespaceBrowser : IAsyncDisposable
 
     private static string ArgumentsFile(string folder) => Path.Combine(folder, "chromium-arguments.txt");
 
+    private static string StandardErrorFile(string folder) => Path.Combine(folder, "chromium-stderr.txt");
+
+    private void ReportUnexpectedExit()
+    {
+        try
+        {
+            var file = StandardErrorFile(_folder);
+            var lines = File.Exists(file) ? File.ReadAllLines(file) : [];
+            _output.WriteLine($"Chromium exited without being closed; the last {Math.Min(lines.Length, 40)} of its {lines.Length} lines on standard error:");
+            foreach (var line in lines.TakeLast(40))
+            {
+                _output.WriteLine($"  chromium: {line}");
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            // The test's output is closed (the test ended) or the file went with the folder.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _closing = true;
         try
         {
             await _browser.CloseAsync().WaitAsync(CloseTimeout);
