@@ -1,5 +1,4 @@
 using System.Text;
-using System.Threading.Channels;
 
 namespace WebKnock.Firewall.Nftables;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Threading.Channels;
 
 namespace WebKnock.Firewall.Nftables;
 
@@ -24,9 +23,12 @@ internal sealed partial class NftWriter : IAsyncDisposable, IDisposable
     /// <summary>Most element changes run in one transaction (bounds the wait of a change queued behind a batch).</summary>
     public const int MaxElementBatch = 8192;
 
-    private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>(new() { SingleReader = true });
+    private readonly Queue<Request> _queue = new();
+    private readonly object _queueLock = new(); // a Monitor, not a Lock: the loop waits on it
     private readonly Func<INftRunner> _contextFactory;
-    private readonly Task _loop;
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _completed;
     private INftRunner? _context;
 
     public NftWriter()
@@ -37,7 +39,11 @@ internal sealed partial class NftWriter : IAsyncDisposable, IDisposable
     internal NftWriter(Func<INftRunner> contextFactory)
     {
         _contextFactory = contextFactory;
-        _loop = Task.Run(RunLoopAsync);
+        // A thread of its own, woken directly by the one who queues: a knock's window is in the kernel one wake-up and
+        // one transaction after it is queued, whatever the thread pool is busy with (a thread-pool loop took an extra
+        // hop, and its tail, on every open).
+        _thread = new Thread(RunLoop) { IsBackground = true, Name = "nftables writer" };
+        _thread.Start();
     }
 
     /// <summary>Number of buffers handed to libnftables (batches count once).</summary>
@@ -64,57 +70,83 @@ internal sealed partial class NftWriter : IAsyncDisposable, IDisposable
     private Task<string> Enqueue(Request request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!_queue.Writer.TryWrite(request))
+        lock (_queueLock)
         {
-            throw new ObjectDisposedException(nameof(NftWriter));
+            ObjectDisposedException.ThrowIf(_completed, this);
+            _queue.Enqueue(request);
+            if (_queue.Count == 1)
+            {
+                Monitor.Pulse(_queueLock);
+            }
         }
 
         // A cancelled caller stops waiting; the change itself is not taken back once queued.
         return request.Completion.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task RunLoopAsync()
+    /// <summary>The next request, waiting for one; null once disposed and drained.</summary>
+    private Request? Take()
     {
-        var batch = new List<Request>();
-        Request? carried = null;
-        while (carried is not null || await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        lock (_queueLock)
         {
-            var first = carried ?? (_queue.Reader.TryRead(out var r) ? r : null);
-            carried = null;
-            if (first is null)
+            while (_queue.Count == 0)
             {
-                continue;
-            }
-
-            if (!first.Batchable)
-            {
-                Execute(first);
-                continue;
-            }
-
-            batch.Clear();
-            batch.Add(first);
-            var elements = first.Change is not null;
-            var limit = elements ? MaxElementBatch : MaxBatch;
-            while (batch.Count < limit && _queue.Reader.TryRead(out var next))
-            {
-                if (!next.Batchable || (next.Change is not null) != elements)
+                if (_completed)
                 {
-                    carried = next;
-                    break;
+                    return null;
                 }
 
-                batch.Add(next);
+                Monitor.Wait(_queueLock);
             }
 
-            if (elements)
+            return _queue.Dequeue();
+        }
+    }
+
+    /// <summary>The next request if one is queued and it batches with the batch (same kind); never waits.</summary>
+    private Request? TakeBatchable(bool elements)
+    {
+        lock (_queueLock)
+        {
+            return _queue.TryPeek(out var next) && next.Batchable && (next.Change is not null) == elements ? _queue.Dequeue() : null;
+        }
+    }
+
+    private void RunLoop()
+    {
+        try
+        {
+            var batch = new List<Request>();
+            while (Take() is { } first)
             {
-                ExecuteElementBatch(batch);
+                if (!first.Batchable)
+                {
+                    Execute(first);
+                    continue;
+                }
+
+                batch.Clear();
+                batch.Add(first);
+                var elements = first.Change is not null;
+                var limit = elements ? MaxElementBatch : MaxBatch;
+                while (batch.Count < limit && TakeBatchable(elements) is { } next)
+                {
+                    batch.Add(next);
+                }
+
+                if (elements)
+                {
+                    ExecuteElementBatch(batch);
+                }
+                else
+                {
+                    ExecuteBatch(batch);
+                }
             }
-            else
-            {
-                ExecuteBatch(batch);
-            }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
         }
     }
 
@@ -253,16 +285,26 @@ internal sealed partial class NftWriter : IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        Complete();
+        await _stopped.Task.ConfigureAwait(false);
         _context?.Dispose();
     }
 
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
-        _loop.GetAwaiter().GetResult();
+        Complete();
+        _thread.Join();
         _context?.Dispose();
+    }
+
+    /// <summary>Takes no more requests; the loop runs those queued, then ends.</summary>
+    private void Complete()
+    {
+        lock (_queueLock)
+        {
+            _completed = true;
+            Monitor.PulseAll(_queueLock);
+        }
     }
 
     private sealed record Request(string? Commands, bool Json, bool Batchable)

@@ -105,14 +105,53 @@ internal sealed partial class NflogKnockSource : BackgroundService
         }
     }
 
-    private async Task ReadAsync(NflogReader reader, byte[] buffer, CancellationToken stoppingToken)
+    /// <summary>
+    /// The read loop, on a thread of its own that blocks in recv: the kernel's message wakes this thread directly, and
+    /// a TOTP knock is matched and its window queued to the nftables writer (another thread of its own) before the
+    /// thread reads again, with no hop through the thread pool on the way (a knock waited for a pool thread twice).
+    /// Stopping closes the socket, which ends the wait.
+    /// </summary>
+    private Task ReadAsync(NflogReader reader, byte[] buffer, CancellationToken stoppingToken)
     {
-        while (true)
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                ReadLoop(reader, buffer, stoppingToken);
+                done.TrySetResult();
+            }
+            catch (Exception e) when (stoppingToken.IsCancellationRequested && e is ObjectDisposedException or SocketException)
+            {
+                done.TrySetCanceled(stoppingToken);
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        })
+        { IsBackground = true, Name = "NFLOG reader" };
+        var stop = stoppingToken.Register(reader.Dispose);
+        thread.Start();
+        return WaitAsync(done.Task, stop);
+
+        static async Task WaitAsync(Task task, CancellationTokenRegistration stop)
+        {
+            await using (stop.ConfigureAwait(false))
+            {
+                await task.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void ReadLoop(NflogReader reader, byte[] buffer, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
         {
             int received;
             try
             {
-                received = await reader.ReceiveAsync(buffer, stoppingToken).ConfigureAwait(false);
+                received = reader.Receive(buffer);
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.NoBufferSpaceAvailable)
             {
@@ -125,6 +164,8 @@ internal sealed partial class NflogKnockSource : BackgroundService
             Beat();
             ProcessDatagram(buffer.AsSpan(0, received));
         }
+
+        throw new OperationCanceledException(stoppingToken);
     }
 
     private void Beat() => Interlocked.Exchange(ref _lastReadTicks, _time.GetUtcNow().UtcTicks);

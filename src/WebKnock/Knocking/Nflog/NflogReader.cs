@@ -50,6 +50,12 @@ internal sealed class NflogReader : IDisposable
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
         => _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
 
+    /// <summary>
+    /// Receives one datagram, blocking the calling thread; disposing the reader from another thread ends the wait
+    /// (with an <see cref="ObjectDisposedException"/> or a <see cref="SocketException"/>).
+    /// </summary>
+    public int Receive(Span<byte> buffer) => _socket.Receive(buffer, SocketFlags.None);
+
     public void Dispose() => _socket.Dispose();
 
     internal static byte[] BuildConfig(ushort group, uint sequence)

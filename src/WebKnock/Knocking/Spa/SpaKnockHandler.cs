@@ -1,5 +1,5 @@
 using System.Net;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using WebKnock.Configuration;
 using WebKnock.Events;
@@ -21,11 +21,8 @@ internal sealed partial class SpaKnockHandler : BackgroundService, ISpaPacketSin
     private const int QueueLength = 1024;
     private static readonly IPAddress AnyV4 = IPAddress.Any;
 
-    private readonly Channel<SpaDatagram> _queue = Channel.CreateBounded<SpaDatagram>(new BoundedChannelOptions(QueueLength)
-    {
-        FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = true,
-    });
+    // Taken by a thread of its own (see ExecuteAsync); full, a packet is dropped and counted, never waited for.
+    private readonly BlockingCollection<SpaDatagram> _queue = new(QueueLength);
 
     private readonly IKnockUsers _users;
     private readonly SpaReplayCache _replays;
@@ -56,7 +53,7 @@ internal sealed partial class SpaKnockHandler : BackgroundService, ISpaPacketSin
 
     public bool Submit(SpaDatagram datagram)
     {
-        if (_queue.Writer.TryWrite(datagram))
+        if (!_queue.IsAddingCompleted && _queue.TryAdd(datagram))
         {
             return true;
         }
@@ -65,25 +62,40 @@ internal sealed partial class SpaKnockHandler : BackgroundService, ISpaPacketSin
         return false;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// The packets are judged in turn on a thread of its own, woken directly by the NFLOG reader that queues them: a
+    /// packet's window is queued to the nftables writer (a thread of its own too) without waiting for the thread pool.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            await foreach (var datagram in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            try
             {
-                try
+                foreach (var datagram in _queue.GetConsumingEnumerable(stoppingToken))
                 {
-                    await HandleAsync(datagram, stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogFailed(_logger, e, datagram.Source);
+                    try
+                    {
+                        HandleAsync(datagram, stoppingToken).GetAwaiter().GetResult();
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        LogFailed(_logger, e, datagram.Source);
+                    }
                 }
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                done.TrySetResult();
+            }
+        })
+        { IsBackground = true, Name = "SPA handler" };
+        thread.Start();
+        return done.Task;
     }
 
     /// <summary>Decides on one datagram and acts on it; returns the outcome.</summary>
@@ -168,14 +180,16 @@ internal sealed partial class SpaKnockHandler : BackgroundService, ISpaPacketSin
     {
         try
         {
-            // The block is lifted and the windows opened together: the firewall's writer batches what arrives at once.
-            var unblock = _firewall.LiftBlocksAsync(target, cancellationToken);
+            // The windows are queued first and the block's lift right after, without waiting in between: the writer
+            // runs them in one transaction when they meet in its queue, and the open is never behind the lift (an
+            // address that no block holds, the usual case, waits for its window alone).
             var opening = services.Select(s =>
             {
                 var length = message.ClientTimeout > 0 ? TimeSpan.FromSeconds(message.ClientTimeout) : s.Options.Window;
                 length = length > s.Options.MaxWindow ? s.Options.MaxWindow : length;
                 return _windows.OpenForUserAsync(s.Name, target, user.Name, WindowReason.SpaKnock, length, cancellationToken);
             }).ToArray();
+            var unblock = _firewall.LiftBlocksAsync(target, cancellationToken);
             await unblock.ConfigureAwait(false);
             var windows = await Task.WhenAll(opening).ConfigureAwait(false);
             for (var i = 0; i < services.Count; i++)
