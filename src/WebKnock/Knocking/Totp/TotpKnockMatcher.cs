@@ -64,7 +64,7 @@ internal sealed class TotpKnockMatcher
     public bool InRange(int port) => Pool.Contains(port);
 
     /// <summary>The sequence of a user for a step counter.</summary>
-    public int[] Sequence(KnockUser user, long counter) => TotpSequence.Derive(user.TotpSecret, counter, Pool, Length);
+    public int[] Sequence(KnockUser user, long counter) => TotpSequence.Derive(user.TotpSecret, counter, Pool, Length, Service);
 
     /// <summary>Feeds one packet (only pure SYNs to the pool count); returns what it did.</summary>
     public TotpMatch Observe(KnockPacket packet)

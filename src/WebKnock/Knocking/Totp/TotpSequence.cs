@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace WebKnock.Knocking.Totp;
 
@@ -10,10 +11,17 @@ namespace WebKnock.Knocking.Totp;
 /// port already taken is skipped. When the 8 numbers run out, HMAC(secret, counter || round) gives 8 more (round 1, 2,
 /// ...). A sequence that came out ascending or descending has its first two ports swapped: a sequential scan of the
 /// range must not complete it. wwwroot/knock.js computes exactly this with WebCrypto.
+/// Services other than the webmail put their name (UTF-8) and a zero byte before the counter, so one user's secret
+/// gives unrelated sequences per service: with the bare counter for both, a webmail knock seen on the wire would give
+/// away the same step's SSH sequence (each SSH port is the webmail port's place in its pool modulo the SSH pool's size
+/// when that size divides the webmail pool's, as 1,000 divides the default 10,000), and the SSH step would still be
+/// unused. The webmail keeps the bare counter, which the knock page computes.
 /// </summary>
 internal static class TotpSequence
 {
-    public static int[] Derive(ReadOnlySpan<byte> secret, long counter, TotpPortPool pool, int length)
+    private const int MaxServiceBytes = 32;
+
+    public static int[] Derive(ReadOnlySpan<byte> secret, long counter, TotpPortPool pool, int length, string service = ServiceNames.Webmail)
     {
         if (length < 3 || length > pool.Count)
         {
@@ -24,12 +32,25 @@ internal static class TotpSequence
         var taken = 0;
         var size = (uint)pool.Count;
         var limit = uint.MaxValue - (uint)((1UL << 32) % size); // numbers in [0, limit] are used: (limit + 1) is a multiple of size
-        Span<byte> message = stackalloc byte[9];
-        BinaryPrimitives.WriteInt64BigEndian(message, counter);
+        var context = service == ServiceNames.Webmail ? 0 : Encoding.UTF8.GetByteCount(service) + 1;
+        if (context > MaxServiceBytes + 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(service), service, "a service name has at most 32 bytes");
+        }
+
+        Span<byte> buffer = stackalloc byte[MaxServiceBytes + 1 + 9];
+        var message = buffer[..(context + 9)];
+        if (context > 0)
+        {
+            Encoding.UTF8.GetBytes(service, message);
+            message[context - 1] = 0;
+        }
+
+        BinaryPrimitives.WriteInt64BigEndian(message[context..], counter);
         for (var round = 0; taken < length; round++)
         {
             var mac = round == 0
-                ? HMACSHA256.HashData(secret, message[..8])
+                ? HMACSHA256.HashData(secret, message[..(context + 8)])
                 : HMACSHA256.HashData(secret, Round(message, round));
             for (var i = 0; i + 4 <= mac.Length && taken < length; i += 4)
             {
@@ -70,7 +91,7 @@ internal static class TotpSequence
 
     private static Span<byte> Round(Span<byte> message, int round)
     {
-        message[8] = checked((byte)round);
+        message[^1] = checked((byte)round);
         return message;
     }
 }

@@ -197,6 +197,32 @@ public sealed class TotpKnockMatcherTests
         Assert.Equal(0, matcher.TrackedSources);
     }
 
+    [Fact]
+    public void The_SSH_matcher_takes_SSH_s_own_sequence_not_one_read_off_a_webmail_knock()
+    {
+        var sshPool = new TotpPortPool(30000, 30999, [22, 443, 7000, 8000, 9000]);
+        var ssh = new TotpKnockMatcher(
+            "ssh",
+            new KnockOptions { StepTimeout = TimeSpan.FromSeconds(10), RatePerSecond = 20, RateBurst = 10, MaxTrackedSources = 100, Totp = new TotpOptions { Enabled = true } },
+            sshPool,
+            () => _users,
+            _time);
+        var webmail = Matcher();
+        Assert.Equal(TotpSequence.Derive(Alice.TotpSecret, Now, sshPool, 3, "ssh"), ssh.Sequence(Alice, Now));
+
+        // B saw alice's webmail knock and maps its ports into the SSH pool: nothing opens.
+        var places = webmail.Pool.ToList();
+        var guess = webmail.Sequence(Alice, Now).Select(p => sshPool[places.IndexOf(p) % sshPool.Count]).ToArray();
+        if (TotpSequence.IsMonotonic(guess))
+        {
+            (guess[0], guess[1]) = (guess[1], guess[0]);
+        }
+
+        Assert.Equal(TotpOutcome.None, Knock(ssh, B, guess).Outcome);
+        var opened = Knock(ssh, A, ssh.Sequence(Alice, Now));
+        Assert.Equal((TotpOutcome.Opened, "alice", "ssh"), (opened.Outcome, opened.User, opened.Service));
+    }
+
     private TotpMatch Knock(TotpKnockMatcher matcher, IPAddress source, int[] ports)
     {
         TotpMatch last = null!;

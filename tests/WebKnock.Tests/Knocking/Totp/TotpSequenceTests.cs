@@ -70,4 +70,37 @@ public sealed class TotpSequenceTests
         Assert.NotEqual(a, TotpSequence.Derive(other, 1000, Pool, 3));
         Assert.Equal(a, TotpSequence.Derive(Secret, 1000, Pool, 3));
     }
+
+    private static readonly TotpPortPool SshPool = new(30000, 30999, [22, 443, 7000, 8000, 9000]);
+
+    // SSH's message is "ssh", a zero byte, then the counter; expected values computed independently (Python's hmac).
+    [Theory]
+    [InlineData(59L, new[] { 30621, 30816, 30166 })]
+    [InlineData(1111111109L, new[] { 30390, 30291, 30750 })]
+    [InlineData(1234567890L, new[] { 30452, 30054, 30891 })]
+    [InlineData(2000000000L, new[] { 30155, 30441, 30058 })]
+    public void KnownSshSequences(long unixSeconds, int[] expected)
+    {
+        var counter = TotpCode.Counter(DateTimeOffset.FromUnixTimeSeconds(unixSeconds));
+        Assert.Equal(expected, TotpSequence.Derive(Secret, counter, SshPool, 3, "ssh"));
+    }
+
+    // With the bare counter for both services, an eavesdropper who saw a webmail knock had the same step's SSH
+    // sequence (the webmail ports' places modulo 1,000, the swap of a monotonic result applied): 889 of these 1,000
+    // steps. Each service's own message leaves nothing to read across.
+    [Fact]
+    public void A_webmail_sequence_gives_away_nothing_of_the_same_step_s_SSH_sequence()
+    {
+        var places = Pool.ToList();
+        for (var counter = 1000L; counter < 2000; counter++)
+        {
+            var guess = TotpSequence.Derive(Secret, counter, Pool, 3).Select(p => SshPool[places.IndexOf(p) % SshPool.Count]).ToArray();
+            if (TotpSequence.IsMonotonic(guess))
+            {
+                (guess[0], guess[1]) = (guess[1], guess[0]);
+            }
+
+            Assert.NotEqual(guess, TotpSequence.Derive(Secret, counter, SshPool, 3, "ssh"));
+        }
+    }
 }
