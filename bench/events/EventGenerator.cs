@@ -11,6 +11,7 @@ internal static class EventGenerator
 {
     private static readonly int[] ProtectedPorts = [443, 443, 443, 22, 22, 993];
     private static readonly string[] Users = [.. Enumerable.Range(0, 40).Select(i => $"user{i:00}")];
+    private static readonly string[] KnockUsers = [.. Enumerable.Range(0, 30).Select(i => $"knock{i:00}")];
 
     public static GatewayEvent[] Year(int count, int year, int seed = 42)
     {
@@ -35,7 +36,7 @@ internal static class EventGenerator
                 < 87 => new GatewayEvent(time, GatewayEventType.KnockFailed, service, attackers[random.Next(attackers.Length)], 9000, Detail: "wrong order"),
                 < 88 => new GatewayEvent(time, GatewayEventType.KnockFlood, service, attackers[random.Next(attackers.Length)], 7000),
                 < 89 => new GatewayEvent(time, GatewayEventType.ScanBlocked, service, attackers[random.Next(attackers.Length)]),
-                < 92 => new GatewayEvent(time, GatewayEventType.WindowOpened, service, staff[random.Next(staff.Length)], Detail: "Knock"),
+                < 92 => Window(time, service, staff, random.Next(staff.Length)),
                 < 95 => new GatewayEvent(time, GatewayEventType.WindowExtended, service, staff[random.Next(staff.Length)], Detail: "Extend"),
                 < 98 => new GatewayEvent(time, GatewayEventType.WindowClosed, service, staff[random.Next(staff.Length)], Detail: "Deadline"),
                 < 99 => new GatewayEvent(time, GatewayEventType.LoginSucceeded, service, staff[random.Next(staff.Length)], User: Users[random.Next(Users.Length)]),
@@ -46,6 +47,11 @@ internal static class EventGenerator
 
         return events;
     }
+
+    /// <summary>A window opened: by a knock user's TOTP knock from every other staff address (the same user each time), else by the plain knock.</summary>
+    private static GatewayEvent Window(DateTimeOffset time, string service, IPAddress[] staff, int index) => index % 2 == 0
+        ? new GatewayEvent(time, GatewayEventType.WindowOpened, service, staff[index], User: KnockUsers[index / 2 % KnockUsers.Length], Detail: "TotpKnock")
+        : new GatewayEvent(time, GatewayEventType.WindowOpened, service, staff[index], Detail: "Knock");
 
     // A few addresses do most of the scanning, as in real logs.
     private static int Skewed(Random random, int length) => (int)(length * Math.Pow(random.NextDouble(), 3));

@@ -60,6 +60,7 @@ var analytics = new EventAnalytics(store);
 var march = DayRange.Month(Year, 3);
 var year = DayRange.Year(Year);
 var someone = events.First(e => e.Type == GatewayEventType.LoginFailed).Address!;
+string[] knockUsers = [.. analytics.UserActivity(march, 25).Users.Select(u => u.User)];
 var queries = new (string Name, Func<int> Run)[]
 {
     ("dropped attempts per day and port, a month", () => analytics.DroppedPerDay(march).Count),
@@ -71,8 +72,12 @@ var queries = new (string Name, Func<int> Run)[]
     ("logins per month by service, a year (ssh only)", () => analytics.LoginsPerMonth(year, LoginGrouping.Service, "ssh").Count),
     ("knocks per day completed/failed, a month", () => analytics.KnocksPerDay(march).Count),
     ("knocks per day completed/failed, a year", () => analytics.KnocksPerDay(year).Count),
-    ("charts page, March, all services (5 queries)", () => Rows(ChartsData.Load(analytics, new ChartsSelection(Year, 3)))),
-    ("charts page, March, ssh, logins by address (6 q.)", () => Rows(ChartsData.Load(analytics, new ChartsSelection(Year, 3, "ssh", LoginGrouping.Address)))),
+    ("knock users of a month (25 most active)", () => analytics.UserActivity(march, 25).Users.Count),
+    ("sign-ins through 25 users' windows, a month", () => analytics.SignInsThroughWindows(march, knockUsers).Count),
+    ("opens per day, top 5 users and others, a month", () => analytics.OpensPerDay(march, [.. knockUsers.Take(5)]).Count),
+    ("charts page, March, all services (7 queries)", () => Rows(ChartsData.Load(analytics, new ChartsSelection(Year, 3)))),
+    ("charts page, March, ssh, logins by address (8 q.)", () => Rows(ChartsData.Load(analytics, new ChartsSelection(Year, 3, "ssh", LoginGrouping.Address)))),
+    ("charts page, March, one knock user (7 queries)", () => Rows(ChartsData.Load(analytics, new ChartsSelection(Year, 3, User: "knock07")))),
     ("event list, newest 50 of all", () => analytics.ListEvents(new EventQuery()).Items.Count),
     ("event list, page 100 of all", () => analytics.ListEvents(new EventQuery { Page = 100 }).Items.Count),
     ("event list, failed logins", () => analytics.ListEvents(new EventQuery { Types = [GatewayEventType.LoginFailed] }).Items.Count),
@@ -121,4 +126,4 @@ if (Environment.GetEnvironmentVariable("KEEP_STORE") is { Length: > 0 } keep)
 
 Directory.Delete(folder, recursive: true);
 
-static int Rows(ChartsData data) => data.Dropped.Count + data.Countries.Count + data.Knocks.Count + data.Logins.Count;
+static int Rows(ChartsData data) => data.Dropped.Count + data.Countries.Count + data.Knocks.Count + data.Logins.Count + data.Users.Users.Count + data.UserOpens.Count;

@@ -7,7 +7,7 @@ namespace WebKnock.Events;
 /// daily counts (kept by the store's triggers) for the per-day and per-country charts, the events
 /// themselves for the logins. Days and months are UTC; days and months without events are absent.
 /// </summary>
-internal sealed class EventAnalytics(EventStore store)
+internal sealed partial class EventAnalytics(EventStore store)
 {
     /// <summary>Dropped attempts per day and protected port (for example: a month).</summary>
     public IReadOnlyList<PortDayCount> DroppedPerDay(DayRange range, string? service = null)
@@ -60,8 +60,11 @@ internal sealed class EventAnalytics(EventStore store)
         return Read(command, r => new KnockDayCount(DayRange.DayOf(r.GetInt64(0)), r.GetInt64(1), r.GetInt64(2)));
     }
 
-    /// <summary>Successful and failed logins per month (for example: over a year), per service, by the grouping.</summary>
-    public IReadOnlyList<LoginMonthCount> LoginsPerMonth(DayRange range, LoginGrouping grouping, string? service = null)
+    /// <summary>
+    /// Successful and failed logins per month (for example: over a year), per service, by the grouping; with
+    /// <paramref name="user"/>, only the logins under that name (as the events page's user filter).
+    /// </summary>
+    public IReadOnlyList<LoginMonthCount> LoginsPerMonth(DayRange range, LoginGrouping grouping, string? service = null, string? user = null)
     {
         // A fixed column from the enum, never text from a caller.
         var key = grouping switch
@@ -79,7 +82,7 @@ internal sealed class EventAnalytics(EventStore store)
                    COALESCE(service, '') AS s, {key} AS k,
                    SUM(type = $ok), SUM(type = $failed)
             FROM events
-            WHERE type IN ($ok, $failed) AND at >= $from AND at < $to{ServiceFilter(command, service)}
+            WHERE type IN ($ok, $failed) AND at >= $from AND at < $to{ServiceFilter(command, service)}{(user is null ? "" : " AND user_name = $user")}
             GROUP BY y, m, s, k
             ORDER BY y, m, s, k;
             """;
@@ -87,6 +90,11 @@ internal sealed class EventAnalytics(EventStore store)
         command.Parameters.AddWithValue("$to", range.EndMs);
         command.Parameters.AddWithValue("$ok", (int)GatewayEventType.LoginSucceeded);
         command.Parameters.AddWithValue("$failed", (int)GatewayEventType.LoginFailed);
+        if (user is not null)
+        {
+            command.Parameters.AddWithValue("$user", user);
+        }
+
         return Read(command, r => new LoginMonthCount(r.GetInt32(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5)));
     }
 

@@ -20,6 +20,8 @@ public sealed class KnockUserComponentsTests : BunitContext
         var alice = cut.Find("tr[data-knock-user='alice']");
         Assert.Equal("2", alice.QuerySelector(".windows")!.TextContent);
         Assert.Equal("users/alice", alice.QuerySelector(".name a")!.GetAttribute("href"));
+        Assert.Equal("charts?user=alice", alice.QuerySelector(".name a.user-charts")!.GetAttribute("href"));
+        Assert.Equal("events?user=alice", alice.QuerySelector(".name a.user-events")!.GetAttribute("href"));
         Assert.Equal("alice", alice.QuerySelector("button.disable")!.GetAttribute("value"));
         Assert.Equal(AdminForms.Id(KnockUserForms.Disable), alice.QuerySelector("button.disable")!.GetAttribute("form"));
         Assert.NotNull(cut.Find("tr[data-knock-user='bob'] button.enable"));
@@ -43,6 +45,7 @@ public sealed class KnockUserComponentsTests : BunitContext
 
         Assert.Equal("203.0.113.9", cut.Find("#replays .address").TextContent);
         Assert.Equal("alice", cut.Find("#replays .knock-user").TextContent);
+        Assert.Equal("events?user=alice", cut.Find("#replays a.user-events").GetAttribute("href"));
         Assert.Equal("198.51.100.7", cut.Find("#replays .first").TextContent);
         Assert.Contains("/24", cut.Find("#credential-policies").TextContent);
     }

@@ -65,6 +65,20 @@ public sealed class NowComponentsTests : BunitContext
     }
 
     [Fact]
+    public void A_knock_users_window_links_to_the_users_charts_and_events()
+    {
+        var cut = Render<WindowTable>(p => p.Add(t => t.Now, Now).Add(t => t.Windows,
+            [Row("198.51.100.7", TimeSpan.FromMinutes(30), WindowReason.TotpKnock) with { KnockUser = "alice@home" }, Row("198.51.100.8", TimeSpan.FromMinutes(30))]));
+
+        var rows = cut.FindAll("tbody tr");
+        Assert.Equal("alice@home", rows[0].QuerySelector(".knock-user")!.TextContent);
+        Assert.Equal("charts?user=alice%40home", rows[0].QuerySelector("a.user-charts")!.GetAttribute("href"));
+        Assert.Equal("events?user=alice%40home", rows[0].QuerySelector("a.user-events")!.GetAttribute("href"));
+        Assert.Equal("", rows[1].QuerySelector(".knock-user")!.TextContent);
+        Assert.Null(rows[1].QuerySelector(".user-links"));
+    }
+
+    [Fact]
     public void Without_windows_the_table_says_so()
     {
         var cut = Render<WindowTable>(p => p.Add(t => t.Now, Now).Add(t => t.Windows, []));

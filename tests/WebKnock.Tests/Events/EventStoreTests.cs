@@ -22,7 +22,7 @@ public sealed class EventStoreTests : IDisposable
         Assert.Equal(EventSchema.LatestVersion, EventSchema.UserVersion(connection));
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode;"));
         var indexes = Column(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name;");
-        Assert.Equal(["ix_events_address_at", "ix_events_at", "ix_events_type_at", "ix_events_user_at"], indexes);
+        Assert.Equal(["ix_events_address_at", "ix_events_at", "ix_events_type_at", "ix_events_user_at", "ix_events_windows"], indexes);
         var tables = Column(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;");
         Assert.Equal(["daily_countries", "daily_ports", "events"], tables);
     }
@@ -66,6 +66,45 @@ public sealed class EventStoreTests : IDisposable
         var entry = Assert.Single(logger.WithId(6000));
         Assert.Equal(0, entry.Properties["From"]);
         Assert.Equal(EventSchema.LatestVersion, entry.Properties["To"]);
+    }
+
+    [Fact]
+    public void A_version_2_file_gets_the_window_index_and_keeps_its_rows_and_the_sign_ins_query_uses_it()
+    {
+        var path = _folder.File("events.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            Assert.Equal(0, EventSchema.Migrate(connection, path, target: 2));
+            Assert.Equal(2, EventSchema.UserVersion(connection));
+            using var insert = connection.CreateCommand();
+            insert.CommandText =
+                "INSERT INTO events (at, type, service, address, user_name, detail) VALUES (1000, 6, 'webmail', '198.51.100.7', 'alice', 'TotpKnock');" +
+                "INSERT INTO events (at, type, service, address, user_name) VALUES (2000, 9, 'webmail', '198.51.100.7', 'alice');";
+            insert.ExecuteNonQuery();
+            Assert.DoesNotContain("ix_events_windows", Column(connection, "SELECT name FROM sqlite_master WHERE type = 'index';"));
+        }
+
+        var logger = new ListLogger<EventStore>();
+        using var store = new EventStore(path, logger);
+        store.Migrate();
+
+        var entry = Assert.Single(logger.WithId(6000));
+        Assert.Equal((2, 3), ((int)entry.Properties["From"]!, (int)entry.Properties["To"]!));
+        Assert.Equal(2, store.Count());
+        using var open = store.Open();
+        Assert.Equal(3, EventSchema.UserVersion(open));
+        Assert.Contains("ix_events_windows", Column(open, "SELECT name FROM sqlite_master WHERE type = 'index';"));
+
+        // The rows from before the migration are in the index: the sign-in is attributed through alice's window.
+        var signIns = new EventAnalytics(store).SignInsThroughWindows(new DayRange(new DateOnly(1970, 1, 1), new DateOnly(1970, 1, 1)), ["alice"]);
+        Assert.Equal((1L, 0L), signIns["alice"]);
+
+        // The latest window event of a login's address is found through the new index, not a scan.
+        var plan = Column(open,
+            "EXPLAIN QUERY PLAN SELECT x.id FROM events AS x WHERE x.address = '198.51.100.7' AND x.service = 'webmail' " +
+            "AND x.type IN (6, 7, 8) AND x.at <= 5000 ORDER BY x.at DESC, x.id DESC LIMIT 1;", column: 3);
+        Assert.Contains(plan, p => p.Contains("USING INDEX ix_events_windows", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -134,11 +173,11 @@ public sealed class EventStoreTests : IDisposable
         return command.ExecuteScalar()?.ToString();
     }
 
-    private static List<string> Column(SqliteConnection connection, string sql)
+    private static List<string> Column(SqliteConnection connection, string sql, int column = 0)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return EventAnalytics.Read(command, r => r.GetString(0));
+        return EventAnalytics.Read(command, r => r.GetString(column));
     }
 
     public void Dispose()

@@ -1,10 +1,11 @@
 using System.Globalization;
+using WebKnock.Admin.Events;
 using WebKnock.Events;
 using WebKnock.Knocking;
 
 namespace WebKnock.Admin.Charts;
 
-/// <summary>The charts page's query string (year, month, service, group) read into a <see cref="ChartsSelection"/>: a bad value is a message and its default.</summary>
+/// <summary>The charts page's query string (year, month, service, group, user, top) read into a <see cref="ChartsSelection"/>: a bad value is a message and its default.</summary>
 internal static class ChartsRequest
 {
     public const int FirstYear = 1970;
@@ -15,7 +16,9 @@ internal static class ChartsRequest
     public static readonly IReadOnlyList<string> Services = [ServiceNames.Webmail, ServiceNames.Ssh];
 
     /// <param name="today">The default month and year (UTC, as the store's days).</param>
-    public static ChartsSelection Parse(string? year, string? month, string? service, string? group, DateOnly today, List<string> errors)
+    /// <param name="user">One user whose events alone the charts count (read as the events page reads it).</param>
+    /// <param name="top">How many users the opens per day show on their own (1 to <see cref="ChartsSelection.MaxTopUsers"/>).</param>
+    public static ChartsSelection Parse(string? year, string? month, string? service, string? group, DateOnly today, List<string> errors, string? user = null, string? top = null)
     {
         var y = today.Year;
         if (!string.IsNullOrWhiteSpace(year))
@@ -69,7 +72,26 @@ internal static class ChartsRequest
             }
         }
 
-        return new ChartsSelection(y, m, s, grouping);
+        var name = UserFilterText.Parse(user, out var userError);
+        if (userError is not null)
+        {
+            errors.Add(userError + "; showing every user.");
+        }
+
+        var topUsers = ChartsSelection.DefaultTopUsers;
+        if (!string.IsNullOrWhiteSpace(top))
+        {
+            if (int.TryParse(top.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 1 and <= ChartsSelection.MaxTopUsers)
+            {
+                topUsers = parsed;
+            }
+            else
+            {
+                errors.Add($"The number of users shown on their own must be from 1 to {ChartsSelection.MaxTopUsers}, not \"{Shorten(top)}\"; showing {topUsers}.");
+            }
+        }
+
+        return new ChartsSelection(y, m, s, grouping, name, topUsers);
     }
 
     /// <summary>The value for the query string's <c>group</c>.</summary>

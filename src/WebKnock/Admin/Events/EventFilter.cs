@@ -63,9 +63,13 @@ internal sealed record EventFilter(EventQuery? Query, IReadOnlyList<string> Erro
             }
         }
 
-        if (Blank(user) is { } userText)
+        if (UserFilterText.Parse(user, out var userError) is { } userName)
         {
-            query = query with { User = userText };
+            query = query with { User = userName };
+        }
+        else if (userError is not null)
+        {
+            errors.Add(userError + ".");
         }
 
         var first = Day(from, "From", errors);

@@ -17,6 +17,7 @@ public sealed class ChartsPageTests : BunitContext
         _store.Store.Insert(GeneratedEvents.March2026());
         _store.Store.Insert(GeneratedEvents.Logins2026());
         Services.AddSingleton(new EventAnalytics(_store.Store));
+        Services.AddSingleton<WebKnock.Knocking.Users.IKnockUsers>(new KnockUserList());
         Services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 3, 20, 23, 30, 0, TimeSpan.Zero)));
     }
 

@@ -127,6 +127,7 @@ public sealed class EventsPageTests : BunitContext
     [InlineData("service=ftp", "There is no service \"ftp\" (only webmail and ssh).")]
     [InlineData("page=0", "The page must be a whole number from 1, not \"0\".")]
     [InlineData("page=99999999999", "The page must be a whole number from 1, not \"99999999999\".")]
+    [InlineData("user=a%09b", "A user name has at most 128 characters and no control characters, not \"a?b\".")]
     public void Bad_filter_values_are_messages_and_list_nothing(string query, string message)
     {
         var cut = RenderAt("admin/events?" + query);
@@ -135,6 +136,17 @@ public sealed class EventsPageTests : BunitContext
         Assert.Equal("alert", cut.Find(".wk-errors").GetAttribute("role"));
         Assert.Empty(cut.FindAll("table.wk-events"));
         Assert.Empty(cut.FindAll(".wk-events-count"));
+    }
+
+    [Fact]
+    public void A_user_name_is_trimmed_and_one_of_129_characters_is_refused()
+    {
+        Assert.Equal("No events on page 7; there is 1 page.", RenderAt("admin/events?user=%20bob%20&page=7").Find(".wk-empty").TextContent);
+
+        var cut = RenderAt("admin/events?user=" + new string('b', 129));
+        Assert.StartsWith("A user name has at most 128 characters", cut.Find(".wk-errors li").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("table.wk-events"));
+        Assert.Equal(128, EventFilter.Parse(null, null, null, new string('b', 128), null, null, null).Query!.User!.Length);
     }
 
     [Fact]
