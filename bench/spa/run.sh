@@ -6,8 +6,8 @@
 #   bash bench/spa/run.sh            # ROUNDS=200 knocks each (one fresh source address per knock)
 #
 # For each knock the client makes a packet with Debian's fwknop client (fwknop --test -B, the source's own address
-# in it), sends it as one UDP datagram to 62201 and then tries TCP connections to 443 from that source every
-# 0.25 ms until one completes (bench/spa/spa_latency.py). A TCP listener on 192.0.2.1:443 answers once the port opens.
+# in it), sends it as one UDP datagram to 62201 and then tries TCP connections to 443 from that source (a
+# fresh SYN every 50 us, none waited for) until one completes (bench/spa/spa_latency.py). A TCP listener on 192.0.2.1:443 answers once the port opens.
 #   webknock: the real gateway (nftables backend, SPA enabled, one knock user); kernel NFLOG -> gateway -> nft set.
 #   fwknopd:  Debian's fwknopd 2.6.10 with Debian's defaults (pcap on the interface, iptables (nf_tables) rules in
 #             its FWKNOP_INPUT chain), and a "tcp dport 443 drop" after its jump so the port is closed until it opens.
@@ -67,7 +67,7 @@ echo "== webknock: the gateway (nftables, SPA on 62201, user alice)"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/privkey.pem" -out "$tmp/fullchain.pem" -days 1 -subj /CN=bench >/dev/null 2>&1
 table="wks_$id"
 ip netns exec "$srv" env DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production dotnet "$gateway" \
-  --WebKnock:Firewall:Backend=Nftables --WebKnock:Firewall:Table="$table" --WebKnock:Firewall:NflogGroup=7391 \
+  --WebKnock:Firewall:Backend=Nftables --WebKnock:Firewall:Table="$table" --WebKnock:Firewall:NflogGroup=7391 --WebKnock:Firewall:Nftables:ScanThreshold=1000000 \
   --WebKnock:Spa:Enabled=true --WebKnock:Spa:ReplayCachePath="$tmp/digests.db" \
   --WebKnock:Knock:Users:0:Name=alice --WebKnock:Knock:Users:0:SpaKey="$key" --WebKnock:Knock:Users:0:SpaHmacKey="$hmac" \
   --WebKnock:Events:Path="$tmp/events.db" --WebKnock:LogFile="$tmp/webknock-.json" \

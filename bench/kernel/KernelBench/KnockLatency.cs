@@ -100,31 +100,55 @@ internal static class KnockLatency
         return socket;
     }
 
+    /// <summary>
+    /// Sends a fresh SYN to the port every <see cref="ProbeInterval"/> without waiting for the answers, and watches all
+    /// of them at once; the first handshake that completes ends it. A refused probe is not waited for: the host answers
+    /// refusals at a limited rate (NftablesOptions.RejectRatePerSecond, 200/s), so a probe that waits for its RST (or
+    /// its timeout, once the limit drops the RSTs) before sending the next measures those limits, not the knock. Each
+    /// wait is a sleep in the kernel (select), so the probing does not take a core from the gateway that has to open
+    /// the window. At most <see cref="MaxPending"/> probes stay open; older ones are dropped.
+    /// </summary>
     private static (bool Connected, int Tries) ConnectUntilOpen(IPAddress source, IPAddress server, int port, TimeSpan limit)
     {
         var start = Stopwatch.GetTimestamp();
         var tries = 0;
-        // A refused attempt (ClosedPorts=Reset answers at once) is followed by a 0.2 ms wait in the kernel (select on a
-        // socket that never becomes readable) instead of the next SYN at once: a spinning probe would take a whole core
-        // from the gateway that has to open the window (two cores in all here), and measure its own starving.
-        using var pause = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        pause.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        while (Stopwatch.GetElapsedTime(start) < limit)
+        var pending = new List<Socket>();
+        try
         {
-            tries++;
-            using var socket = Syn(source, server, port);
-            if (socket.Poll(500, SelectMode.SelectWrite))
+            while (Stopwatch.GetElapsedTime(start) < limit)
             {
-                if ((int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)! == 0)
+                tries++;
+                pending.Add(Syn(source, server, port));
+                if (pending.Count > MaxPending)
                 {
-                    socket.LingerState = new LingerOption(true, 0);
-                    return (true, tries);
+                    pending[0].Dispose();
+                    pending.RemoveAt(0);
                 }
 
-                pause.Poll(200, SelectMode.SelectRead);
-            }
-        }
+                var writable = new List<Socket>(pending);
+                Socket.Select(null, writable, null, (int)ProbeInterval.TotalMicroseconds);
+                foreach (var socket in writable)
+                {
+                    if ((int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)! == 0)
+                    {
+                        socket.LingerState = new LingerOption(true, 0);
+                        return (true, tries);
+                    }
 
-        return (false, tries);
+                    pending.Remove(socket); // refused: done with
+                    socket.Dispose();
+                }
+            }
+
+            return (false, tries);
+        }
+        finally
+        {
+            pending.ForEach(s => s.Dispose());
+        }
     }
+
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMicroseconds(50);
+
+    private const int MaxPending = 256;
 }

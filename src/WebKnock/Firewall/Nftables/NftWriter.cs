@@ -9,7 +9,9 @@ namespace WebKnock.Firewall.Nftables;
 internal readonly record struct NftElementChange(string Table, string Set, string Address, TimeSpan? Timeout);
 
 /// <summary>
-/// The only user of the libnftables context: a queue drained by one loop. Changes that are queued together run
+/// The only user of the libnftables context, one request at a time: a request made while the context is free runs at
+/// once on the caller's thread; one made while it is busy queues, and the queue is drained by one loop on a thread of
+/// its own. Changes that are queued together run
 /// as one buffer (one transaction, one netlink round trip); if that batch fails, each change runs alone so that
 /// only the faulty one fails. Element changes (<see cref="ChangeElementAsync"/>) are grouped per set into three
 /// commands for the whole batch, whatever its size: libnftables spends most of its time per command, not per
@@ -29,6 +31,7 @@ internal sealed partial class NftWriter : IAsyncDisposable, IDisposable
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _completed;
+    private bool _busy; // the context is in use: by the loop, or by a caller running its request itself
     private INftRunner? _context;
 
     public NftWriter()
@@ -70,13 +73,37 @@ internal sealed partial class NftWriter : IAsyncDisposable, IDisposable
     private Task<string> Enqueue(Request request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        bool inline;
         lock (_queueLock)
         {
             ObjectDisposedException.ThrowIf(_completed, this);
-            _queue.Enqueue(request);
-            if (_queue.Count == 1)
+            inline = !_busy && _queue.Count == 0;
+            if (inline)
             {
-                Monitor.Pulse(_queueLock);
+                _busy = true;
+            }
+            else
+            {
+                _queue.Enqueue(request);
+                if (_queue.Count == 1)
+                {
+                    Monitor.Pulse(_queueLock);
+                }
+            }
+        }
+
+        if (inline)
+        {
+            // Nothing runs and nothing waits: the caller runs its own request now, without waking the loop (a knock's
+            // window is in the kernel one transaction after it is decided). Requests that arrive meanwhile queue up
+            // and run together after it, on the loop.
+            try
+            {
+                Execute(request);
+            }
+            finally
+            {
+                Release();
             }
         }
 
@@ -89,9 +116,9 @@ internal sealed partial class NftWriter : IAsyncDisposable, IDisposable
     {
         lock (_queueLock)
         {
-            while (_queue.Count == 0)
+            while (_queue.Count == 0 || _busy)
             {
-                if (_completed)
+                if (_completed && _queue.Count == 0 && !_busy)
                 {
                     return null;
                 }
@@ -99,6 +126,7 @@ internal sealed partial class NftWriter : IAsyncDisposable, IDisposable
                 Monitor.Wait(_queueLock);
             }
 
+            _busy = true;
             return _queue.Dequeue();
         }
     }
@@ -112,6 +140,44 @@ internal sealed partial class NftWriter : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="first"/>, with the requests queued behind it that batch with it.</summary>
+    private void Run(Request first, List<Request> batch)
+    {
+        if (!first.Batchable)
+        {
+            Execute(first);
+            return;
+        }
+
+        batch.Clear();
+        batch.Add(first);
+        var elements = first.Change is not null;
+        var limit = elements ? MaxElementBatch : MaxBatch;
+        while (batch.Count < limit && TakeBatchable(elements) is { } next)
+        {
+            batch.Add(next);
+        }
+
+        if (elements)
+        {
+            ExecuteElementBatch(batch);
+        }
+        else
+        {
+            ExecuteBatch(batch);
+        }
+    }
+
+    /// <summary>The context is free again; the loop runs what queued meanwhile.</summary>
+    private void Release()
+    {
+        lock (_queueLock)
+        {
+            _busy = false;
+            Monitor.PulseAll(_queueLock);
+        }
+    }
+
     private void RunLoop()
     {
         try
@@ -119,28 +185,13 @@ internal sealed partial class NftWriter : IAsyncDisposable, IDisposable
             var batch = new List<Request>();
             while (Take() is { } first)
             {
-                if (!first.Batchable)
+                try
                 {
-                    Execute(first);
-                    continue;
+                    Run(first, batch);
                 }
-
-                batch.Clear();
-                batch.Add(first);
-                var elements = first.Change is not null;
-                var limit = elements ? MaxElementBatch : MaxBatch;
-                while (batch.Count < limit && TakeBatchable(elements) is { } next)
+                finally
                 {
-                    batch.Add(next);
-                }
-
-                if (elements)
-                {
-                    ExecuteElementBatch(batch);
-                }
-                else
-                {
-                    ExecuteBatch(batch);
+                    Release();
                 }
             }
         }

@@ -19,12 +19,15 @@ public sealed class NftWriterTests : IAsyncLifetime
 
     private static NftElementChange Close(string address, string set = "webmail_allow4") => new("webknock", set, address, null);
 
-    /// <summary>Holds the writer's loop in a first, unrelated command while <paramref name="queue"/> queues more behind it.</summary>
+    /// <summary>
+    /// Holds the writer's context in a first, unrelated command while <paramref name="queue"/> queues more behind it.
+    /// The writer is free then, so that command runs on its caller's thread: a thread of its own here, not the test's.
+    /// </summary>
     private async Task<Task[]> Queued(Func<Task[]> queue)
     {
         using var hold = new SemaphoreSlim(0);
         _runner.Hold = hold;
-        var holding = _writer.RunAsync("list tables");
+        var holding = Task.Run(() => _writer.RunAsync("list tables"));
         Assert.True(await _runner.Entered.WaitAsync(TimeSpan.FromSeconds(10)));
         var tasks = queue();
         hold.Release();
@@ -44,6 +47,30 @@ public sealed class NftWriterTests : IAsyncLifetime
             "add element inet webknock webmail_allow4 { 192.0.2.7 }\ndelete element inet webknock webmail_allow4 { 192.0.2.7 }\nadd element inet webknock webmail_allow4 { 192.0.2.7 timeout 90000ms }",
             "add element inet webknock webmail_allow4 { 192.0.2.7 }\ndelete element inet webknock webmail_allow4 { 192.0.2.7 }",
         ], _runner.Buffers);
+    }
+
+    [Fact]
+    public async Task A_change_made_while_the_writer_is_free_runs_on_the_caller_s_thread_and_is_done_when_the_call_returns()
+    {
+        var caller = Thread.CurrentThread.Name ?? $"#{Environment.CurrentManagedThreadId}";
+
+        var change = _writer.ChangeElementAsync(Open("192.0.2.7", 90));
+
+        // Done before the first await: no wake-up of another thread between a knock's decision and its window.
+        Assert.True(change.IsCompletedSuccessfully);
+        await change;
+        Assert.Equal([caller], _runner.Threads);
+    }
+
+    [Fact]
+    public async Task Changes_made_while_the_writer_is_busy_wait_and_run_together_on_the_writer_s_thread()
+    {
+        await Queued(() => [.. Enumerable.Range(1, 3).Select(i => _writer.ChangeElementAsync(Open($"192.0.2.{i}")))]);
+
+        Assert.Equal(2, _runner.Buffers.Count);
+        Assert.NotEqual("nftables writer", _runner.Threads[0]); // the holding command ran on its caller's thread
+        Assert.Equal("nftables writer", _runner.Threads[1]);
+        Assert.StartsWith("add element inet webknock webmail_allow4 { 192.0.2.1, 192.0.2.2, 192.0.2.3 }", _runner.Buffers[1]);
     }
 
     [Fact]
@@ -166,6 +193,9 @@ public sealed class NftWriterTests : IAsyncLifetime
     {
         public List<string> Buffers { get; } = [];
 
+        /// <summary>The thread each buffer ran on (its name, or its managed id).</summary>
+        public List<string> Threads { get; } = [];
+
         public SemaphoreSlim? Hold { get; set; }
 
         public SemaphoreSlim Entered { get; } = new(0);
@@ -179,6 +209,7 @@ public sealed class NftWriterTests : IAsyncLifetime
             lock (Buffers)
             {
                 Buffers.Add(commands);
+                Threads.Add(Thread.CurrentThread.Name ?? $"#{Environment.CurrentManagedThreadId}");
             }
 
             if (Hold is { } hold)
