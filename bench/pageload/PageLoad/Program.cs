@@ -24,13 +24,31 @@ await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeL
 Console.WriteLine($"Chromium {browser.Version}; targets: {string.Join(", ", options.Targets.Select(t => $"{t.Name} {t.Url}"))}");
 
 var results = options.Targets.ToDictionary(t => t.Name, _ => new List<SessionResult>());
+var failures = options.Targets.ToDictionary(t => t.Name, _ => 0);
 for (var round = -options.Warmup; round < options.Rounds; round++)
 {
     var order = round % 2 == 0 ? options.Targets : options.Targets.AsEnumerable().Reverse().ToArray();
     foreach (var target in order)
     {
-        var result = await Session.RunAsync(browser, target, options.User, options.Password);
         var label = round < 0 ? "warm-up" : $"round {round + 1}";
+        SessionResult result;
+        try
+        {
+            result = await Session.RunAsync(browser, target, options.User, options.Password);
+        }
+        catch (Exception e) when (e is TimeoutException or PlaywrightException or InvalidOperationException)
+        {
+            // Counted and reported, not averaged in; too many and the numbers mean nothing.
+            failures[target.Name]++;
+            Console.WriteLine($"{label,-9} {target.Name,-9} FAILED: {e.Message.Split('\n')[0]}");
+            if (failures.Values.Sum() > Math.Max(3, options.Rounds / 10))
+            {
+                throw;
+            }
+
+            continue;
+        }
+
         Console.WriteLine($"{label,-9} {target.Name,-9} login {result.Login,6:F0} ms  inbox {result.Inbox,6:F0} ms  message {result.Message,6:F0} ms  "
             + $"requests {result.Requests,3} (gateway's own {result.OwnRequests}, documents {result.Documents})  {result.Protocol}");
         if (round >= 0)
@@ -40,5 +58,5 @@ for (var round = -options.Warmup; round < options.Rounds; round++)
     }
 }
 
-Report.Print(options, results);
+Report.Print(options, results, failures);
 return Report.Check(results);

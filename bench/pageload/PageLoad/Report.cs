@@ -11,12 +11,13 @@ internal static class Report
         ("message", r => r.Message),
     ];
 
-    public static void Print(BenchOptions options, IReadOnlyDictionary<string, List<SessionResult>> results)
+    public static void Print(BenchOptions options, IReadOnlyDictionary<string, List<SessionResult>> results, IReadOnlyDictionary<string, int> failures)
     {
         var names = options.Targets.Select(t => t.Name).ToArray();
         var baseline = names[^1]; // the last target is the reference (nginx)
         Console.WriteLine();
         Console.WriteLine($"page load in ms, {options.Rounds} sessions per proxy (each a fresh browser context), interleaved; ratio = {string.Join("/", names)}");
+        Console.WriteLine($"sessions that failed (a timeout; not counted): {string.Join(", ", names.Select(n => $"{n} {failures[n]}"))}");
         Console.WriteLine($"{"page",-22} {"proxy",-9} {"median",8} {"p95",8} {"min",8} {"max",8}");
         foreach (var (page, of) in Pages)
         {
