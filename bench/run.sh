@@ -17,6 +17,10 @@ connections=${BENCH_CONNECTIONS:-64}
 mem_runs=${BENCH_MEM_RUNS:-3}
 diagnose=${BENCH_DIAGNOSE:-1}       # 0 skips the two diagnostic paths (html30k-noaccept, 1k-accept)
 big_mb=${BENCH_BIG_MB:-20}
+# Runtime settings for WebKnock only (BareYarp and the fixture keep the defaults), e.g. "DOTNET_ReadyToRun=0" (Full PGO)
+# or "DOTNET_TieredPGO=0"; and BENCH_GATEWAY_R2R=1 runs a ReadyToRun publish of WebKnock instead of the build.
+read -r -a gateway_env <<<"${BENCH_GATEWAY_ENV:-}"
+gateway_r2r=${BENCH_GATEWAY_R2R:-0}
 base=${BENCH_PORT_BASE:-18000}
 fixture_port=$((base + 80))
 bare_port=$((base + 81))
@@ -56,6 +60,12 @@ done
 fixture_bin=tests/SquirrelMailFixture/bin/Release/net10.0/SquirrelMailFixture
 bare_bin=bench/BareYarp/bin/Release/net10.0/bareyarp
 gateway_bin=src/WebKnock/bin/Release/net10.0/webknock
+if [ "$gateway_r2r" = 1 ]; then
+  dotnet publish src/WebKnock -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$results/logs/r2r" -nologo -v q -clp:ErrorsOnly >"$logs/publish.log" 2>&1 \
+    || { cat "$logs/publish.log" >&2; die "ReadyToRun publish of src/WebKnock failed"; }
+  gateway_bin="$results/logs/r2r/webknock"
+fi
 body_files=$(find src/WebKnock/Proxy/Body -name '*.cs' ! -name Stub.cs | wc -l)
 if [ "$body_files" -eq 0 ]; then rewriter="stub (src/WebKnock/Proxy/Body/Stub.cs only)"; else rewriter="streaming ($body_files files in src/WebKnock/Proxy/Body)"; fi
 
@@ -72,7 +82,7 @@ no_tls=(--Kestrel:Endpoints:Https:Certificate:Path= --Kestrel:Endpoints:Https:Ce
 start bareyarp "$bare_bin" --settings "$root/appsettings/appsettings.json" \
   --Kestrel:Endpoints:Https:Url="http://127.0.0.1:$bare_port" "${no_tls[@]}" \
   --upstream "http://127.0.0.1:$fixture_port/"
-start webknock env ASPNETCORE_ENVIRONMENT=Bench DOTNET_ENVIRONMENT=Bench "$gateway_bin" \
+start webknock env ASPNETCORE_ENVIRONMENT=Bench DOTNET_ENVIRONMENT=Bench "${gateway_env[@]}" "$gateway_bin" \
   --Kestrel:Endpoints:Https:Url="http://127.0.0.1:$gateway_port" "${no_tls[@]}" \
   --WebKnock:Upstream:Url="http://127.0.0.1:$fixture_port/" \
   --WebKnock:Firewall:Backend=InMemory \
@@ -306,6 +316,7 @@ gateway_warnings=$(grep -E '^\[[0-9:]+ WRN\]' "$logs/webknock.log" | grep -v 'De
   echo "WebKnock benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "command: bash bench/run.sh (duration ${duration}s, warm-up ${warmup}s, rounds $rounds, wrk -t$threads -c$connections, memory runs $mem_runs)"
   echo "commit: $(git rev-parse --short HEAD) on $(git rev-parse --abbrev-ref HEAD); banner injection: $rewriter"
+  echo "WebKnock runtime: ${BENCH_GATEWAY_ENV:-defaults}$([ "$gateway_r2r" = 1 ] && echo ', ReadyToRun publish')"
   echo "machine: $(nproc) cores, $(uname -r), $(dotnet --version 2>/dev/null | head -n 1) SDK, wrk $(wrk -v 2>&1 | head -n 1 | awk '{ print $2 }'), all on 127.0.0.1, plain HTTP/1.1"
   echo
   echo "throughput: mean req/s, mean p99 and mean CPU time of the server process per request, of $rounds interleaved rounds"

@@ -7,7 +7,7 @@ what=${1:-test}
 packages=(nftables libnftables1 iproute2 openssl curl ca-certificates)
 case "$what" in
   test)  packages+=(nmap chromium conntrack procps fwknop-client hping3 python3-scapy openssh-server tcpdump) ;;
-  bench) packages+=(wrk nginx-light procps sqlite3 fwknop-client fwknop-server strace iptables python3) ;;
+  bench) packages+=(wrk nginx-light chromium procps sqlite3 fwknop-client fwknop-server strace iptables python3) ;;
   run)   ;;
   *) echo "usage: $0 [run|test|bench]" >&2; exit 2 ;;
 esac

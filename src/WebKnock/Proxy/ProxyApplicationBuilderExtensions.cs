@@ -93,13 +93,15 @@ internal static partial class ProxyApplicationBuilderExtensions
     public static WebApplication MapWebKnock(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<WebKnockOptions>>().Value;
-        var root = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        var root = FilesFolder;
         if (Directory.Exists(root))
         {
+            var assets = app.Services.GetRequiredService<WebKnock.Proxy.Banner.BannerAssets>();
             app.UseStaticFiles(new StaticFileOptions
             {
                 FileProvider = new PhysicalFileProvider(root),
                 RequestPath = options.PathPrefix.TrimEnd('/'),
+                OnPrepareResponse = file => CacheVersionedBannerFile(file, assets),
             });
         }
 
@@ -111,6 +113,24 @@ internal static partial class ProxyApplicationBuilderExtensions
         var webmail = app.Services.GetRequiredService<WebmailProxyMiddleware>();
         app.MapReverseProxy(pipeline => pipeline.Use(next => context => webmail.InvokeAsync(context, next)));
         return app;
+    }
+
+    /// <summary>The gateway's own files (wwwroot beside the program).</summary>
+    internal static string FilesFolder => Path.Combine(AppContext.BaseDirectory, "wwwroot");
+
+    /// <summary>
+    /// The banner's files asked for with their current version (the links a banner carries) never change under that
+    /// URL: a browser keeps them for a year without asking again. Any other request for them is answered as before.
+    /// </summary>
+    private static void CacheVersionedBannerFile(Microsoft.AspNetCore.StaticFiles.StaticFileResponseContext file, WebKnock.Proxy.Banner.BannerAssets assets)
+    {
+        var name = file.File.Name;
+        if (assets.Version is { } version
+            && (name == WebKnock.Proxy.Banner.BannerAssets.StyleFile || name == WebKnock.Proxy.Banner.BannerAssets.ScriptFile)
+            && file.Context.Request.Query["v"] == version)
+        {
+            file.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        }
     }
 
     [LoggerMessage(4010, LogLevel.Warning, "Refusing new connections from {Address}: it has {Max} open (WebKnock:Network:MaxConnectionsPerAddress); "

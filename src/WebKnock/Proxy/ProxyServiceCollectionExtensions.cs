@@ -22,6 +22,7 @@ internal static class ProxyServiceCollectionExtensions
         services.TryAddSingleton<ClientAddressResolver>();
         services.TryAddSingleton<ConnectionRegistry>();
         services.TryAddSingleton<StrangerConnections>();
+        services.TryAddSingleton(_ => BannerAssets.Load(ProxyApplicationBuilderExtensions.FilesFolder));
         services.TryAddSingleton<BannerRenderer>();
         services.TryAddSingleton<WebmailProxyMiddleware>();
         services.AddAntiforgery();

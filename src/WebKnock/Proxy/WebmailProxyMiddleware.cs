@@ -28,7 +28,12 @@ internal sealed class WebmailProxyMiddleware(
         var watchMarker = request.Kind == WebmailRequestKind.LoginAttempt ? profile.LoginFailedMarker
             : request.SessionId is not null && request.MaySessionPage ? profile.NotLoggedInMarker
             : null;
-        var injection = profile.MayCarryBanner(context.Request) ? await RenderBannerAsync(address) : null;
+        var state = profile.MayCarryBanner(context.Request) ? BannerFor(address) : (BannerState?)null;
+        var injection = state is { } s ? await banner.RenderAsync(s) : null;
+
+        // A page whose answer sets a Content-Security-Policy may refuse inline code: it gets the banner with its files
+        // linked (same origin, immutable), rendered now too, chosen from the final headers.
+        var linkedInjection = state is { } l && banner.Inlines ? await banner.RenderAsync(l with { Linked = true }) : injection;
 
         // A sign-out page that will close the window shows the closed banner, which needs nothing more from the
         // gateway (the gate refuses the address from then on). Rendered now, chosen from the final headers.
@@ -39,7 +44,9 @@ internal sealed class WebmailProxyMiddleware(
         BodyPlan Plan(HttpContext c)
         {
             var inject = injection is not null && profile.CarriesBanner(c)
-                ? closedInjection is not null && ClosesTheWindow(c, request, address) ? closedInjection : injection
+                ? closedInjection is not null && ClosesTheWindow(c, request, address) ? closedInjection
+                : HasContentSecurityPolicy(c.Response) ? linkedInjection
+                : injection
                 : null;
             if (inject is not null)
             {
@@ -150,12 +157,16 @@ internal sealed class WebmailProxyMiddleware(
         return new BodyOutcome();
     }
 
-    private Task<byte[]> RenderBannerAsync(System.Net.IPAddress address)
+    private BannerState BannerFor(System.Net.IPAddress address)
     {
         var until = windows.OpenUntil(ServiceNames.Webmail, address);
         var now = time.GetUtcNow();
         var remaining = until is { } u && u > now ? (int)Math.Ceiling((u - now).TotalSeconds) : 0;
         var canExtend = sessions.Tracker.ForAddress(address).Count > 0;
-        return banner.RenderAsync(new BannerState(remaining > 0, remaining, canExtend));
+        return new BannerState(remaining > 0, remaining, canExtend);
     }
+
+    /// <summary>An enforced or a report-only policy: either would object to (or report) the banner's inline code.</summary>
+    internal static bool HasContentSecurityPolicy(HttpResponse response)
+        => response.Headers.ContentSecurityPolicy.Count > 0 || response.Headers.ContentSecurityPolicyReportOnly.Count > 0;
 }

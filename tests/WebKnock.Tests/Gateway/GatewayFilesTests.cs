@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using WebKnock.Tests.Infrastructure;
 
@@ -25,6 +26,25 @@ public sealed class GatewayFilesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
         Assert.NotEmpty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Theory]
+    [InlineData("/.webknock/banner.js")]
+    [InlineData("/.webknock/banner.css")]
+    public async Task The_banner_files_under_their_version_are_immutable_and_otherwise_not(string path)
+    {
+        await _gw.KnockAsync(A);
+        var version = _gw.Services.GetRequiredService<WebKnock.Proxy.Banner.BannerAssets>().Version;
+        Assert.NotNull(version);
+
+        using var versioned = await _gw.Client(A).GetAsync($"{path}?v={version}");
+        using var other = await _gw.Client(A).GetAsync($"{path}?v=0{version}");
+        using var plain = await _gw.Client(A).GetAsync(path);
+
+        Assert.Equal("public, max-age=31536000, immutable", versioned.Headers.CacheControl?.ToString());
+        Assert.Null(other.Headers.CacheControl);
+        Assert.Null(plain.Headers.CacheControl);
+        Assert.Equal(await plain.Content.ReadAsByteArrayAsync(), await versioned.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

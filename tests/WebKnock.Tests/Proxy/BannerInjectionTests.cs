@@ -42,6 +42,19 @@ public sealed class BannerInjectionTests : IAsyncLifetime
         Assert.Contains("Soci\u00e9t\u00e9", page);
     }
 
+    [Fact]
+    public async Task The_banner_brings_its_style_and_script_inline_and_asks_the_gateway_for_nothing()
+    {
+        using var response = await _client.NavigateAsync(WebmailClient.Base + "login.php");
+        var page = await response.TextAsync();
+
+        var banner = page[page.IndexOf(BannerTag, StringComparison.Ordinal)..];
+        Assert.Contains("<style>#webknock-banner", banner);
+        Assert.Contains("<script>(function () {", banner);
+        Assert.DoesNotContain("/.webknock/banner.", banner);
+        Assert.DoesNotContain("<link", banner);
+    }
+
     [Theory]
     [InlineData("right_main.php")]
     [InlineData("read_body.php?passed_id=1")]

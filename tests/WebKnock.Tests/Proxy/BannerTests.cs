@@ -87,6 +87,34 @@ public sealed class BannerTests : BunitContext
     }
 
     [Fact]
+    public void Inline_it_carries_its_style_and_script_and_links_nothing()
+    {
+        var cut = Render<WebKnock.Proxy.Banner.Banner>(p => p.Add(b => b.Prefix, "/gw/").Add(b => b.Open, true).Add(b => b.RemainingSeconds, 600)
+            .Add(b => b.InlineStyle, "#webknock-banner { color: red; }")
+            .Add(b => b.InlineScript, "(function () { 'use strict';\nvar x = 1;\n})();")
+            .Add(b => b.AssetVersion, "abc123"));
+
+        Assert.Empty(cut.FindAll("link"));
+        Assert.False(cut.Find("script").HasAttribute("src"));
+        Assert.Equal("(function () { 'use strict';\nvar x = 1;\n})();", cut.Find("script").TextContent);
+        Assert.Equal("#webknock-banner { color: red; }", cut.Find("style").TextContent);
+        // The script comes after the elements it works on, as the deferred file did.
+        Assert.Null(cut.Find("script").NextElementSibling);
+    }
+
+    [Fact]
+    public void Linked_with_a_version_its_files_have_it_in_their_urls()
+    {
+        var cut = Render<WebKnock.Proxy.Banner.Banner>(p => p.Add(b => b.Prefix, "/gw/").Add(b => b.Open, true).Add(b => b.RemainingSeconds, 600)
+            .Add(b => b.AssetVersion, "abc123"));
+
+        Assert.Equal("/gw/banner.js?v=abc123", cut.Find("script").GetAttribute("src"));
+        Assert.True(cut.Find("script").HasAttribute("defer"));
+        Assert.Equal("/gw/banner.css?v=abc123", cut.Find("link").GetAttribute("href"));
+        Assert.Empty(cut.FindAll("style"));
+    }
+
+    [Fact]
     public void Ascii_conversion_escapes_everything_else()
     {
         var bytes = BannerRenderer.ToAscii("caf\u00e9 \U0001F600");

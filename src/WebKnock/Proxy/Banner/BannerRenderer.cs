@@ -7,12 +7,20 @@ using WebKnock.Configuration;
 namespace WebKnock.Proxy.Banner;
 
 /// <summary>What the banner shows for one request.</summary>
-internal readonly record struct BannerState(bool Open, int RemainingSeconds, bool CanExtend);
+internal readonly record struct BannerState(bool Open, int RemainingSeconds, bool CanExtend)
+{
+    /// <summary>Link the banner's files instead of carrying them inline (for a page whose answer has a CSP).</summary>
+    public bool Linked { get; init; }
+}
 
 /// <summary>Renders <see cref="Banner"/> with HtmlRenderer to ASCII bytes, ready to inject.</summary>
-internal sealed class BannerRenderer(IServiceProvider services, ILoggerFactory loggerFactory, IOptions<WebKnockOptions> options)
+internal sealed class BannerRenderer(IServiceProvider services, ILoggerFactory loggerFactory, IOptions<WebKnockOptions> options, BannerAssets? assets = null)
 {
     private readonly WebKnockOptions _options = options.Value;
+    private readonly BannerAssets _assets = assets ?? BannerAssets.None;
+
+    /// <summary>Whether <see cref="BannerState.Linked"/> renders differently (the files can go inline at all).</summary>
+    public bool Inlines => _assets.Style is not null || _assets.Script is not null;
 
     // The banner depends only on its state, and a state lasts a second: keep the recent renderings.
     private const int MaxCached = 4096;
@@ -48,6 +56,9 @@ internal sealed class BannerRenderer(IServiceProvider services, ILoggerFactory l
                 [nameof(Banner.WarnSeconds)] = (int)_options.Banner.WarnBefore.TotalSeconds,
                 [nameof(Banner.RefreshSeconds)] = (int)_options.Banner.RefreshInterval.TotalSeconds,
                 [nameof(Banner.CanExtend)] = state.CanExtend,
+                [nameof(Banner.InlineStyle)] = state.Linked ? null : _assets.Style,
+                [nameof(Banner.InlineScript)] = state.Linked ? null : _assets.Script,
+                [nameof(Banner.AssetVersion)] = _assets.Version,
             });
             var output = await renderer.RenderComponentAsync<Banner>(parameters);
             return output.ToHtmlString();
