@@ -14,6 +14,26 @@ public sealed class GatewayRestoreTests(ITestOutputHelper output)
     private static readonly string Server4 = TestNetwork.ServerV4.ToString();
     private static readonly string Server6 = TestNetwork.ServerV6.ToString();
 
+    /// <summary>
+    /// Found by a benchmark: the NFLOG reader blocked in recv on its own thread kept a SIGTERM'd gateway running for
+    /// good (closing a netlink socket does not end a blocked recv, and .NET's dispose waits for it). The stop must end
+    /// the process within seconds, with TOTP and SPA on (their reader and handler threads), leaving the windows in the
+    /// kernel for the next start.
+    /// </summary>
+    [NetworkFact]
+    public async Task SIGTERM_stops_the_gateway_within_seconds_and_the_kernel_keeps_the_window()
+    {
+        await using var gw = await GatewayScenario.StartAsync(output, clients: 1,
+            "WebKnock:Webmail:Knock:Totp:Enabled=true", "WebKnock:Spa:Enabled=true");
+        Assert.Equal(0, (await gw.KnockClientAsync(gw.A, Server4, "--ports", KnockPorts, "--check")).ExitCode);
+
+        var took = await gw.StopGatewayAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, gw.Gateway.ExitCode);
+        Assert.True(took < TimeSpan.FromSeconds(5), $"the stop took {took}");
+        Assert.Contains(gw.A.V4, (await gw.AllowedAsync()).Keys);
+    }
+
     [NetworkFact]
     public async Task After_kill_9_a_new_gateway_restores_the_windows_with_their_remaining_time()
     {

@@ -196,6 +196,26 @@ public sealed class GatewayScenario : IAsyncDisposable
         _output.WriteLine($"gateway #{_starts} (pid {gateway.Pid}) killed with SIGKILL, exit {gateway.ExitCode}");
     }
 
+    /// <summary>
+    /// Stops the gateway as systemd does (SIGTERM to its PID) and waits for its exit; fails when it still runs after
+    /// <paramref name="timeout"/> (it is then killed, so that nothing is left behind). Returns how long the stop took.
+    /// </summary>
+    public async Task<TimeSpan> StopGatewayAsync(TimeSpan timeout)
+    {
+        var gateway = Gateway;
+        var watch = Stopwatch.StartNew();
+        (await Shell.RunAsync("kill", "-TERM", gateway.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture))).ThrowIfFailed("kill -TERM");
+        if (!await gateway.WaitForExitAsync(timeout))
+        {
+            var output = gateway.Output;
+            await gateway.KillAsync();
+            Assert.Fail($"the gateway (pid {gateway.Pid}) still ran {timeout.TotalSeconds:F0} s after SIGTERM\n{output}");
+        }
+
+        _output.WriteLine($"gateway #{_starts} (pid {gateway.Pid}) stopped by SIGTERM in {watch.ElapsedMilliseconds} ms, exit {gateway.ExitCode}");
+        return watch.Elapsed;
+    }
+
     private async Task<bool> IsReadyAsync()
     {
         var chain = await Server.TryExecAsync("nft", "list", "chain", "inet", Table, "input");

@@ -107,9 +107,10 @@ internal sealed partial class NflogKnockSource : BackgroundService
 
     /// <summary>
     /// The read loop, on a thread of its own that blocks in recv: the kernel's message wakes this thread directly, and
-    /// a TOTP knock is matched and its window queued to the nftables writer (another thread of its own) before the
-    /// thread reads again, with no hop through the thread pool on the way (a knock waited for a pool thread twice).
-    /// Stopping closes the socket, which ends the wait.
+    /// a TOTP knock is matched and its window queued to the nftables writer before the thread reads again, with no hop
+    /// through the thread pool on the way (a knock waited for a pool thread twice). A blocked recv on a netlink socket
+    /// does not end when the socket is closed, so the wait is bounded (<see cref="StopCheck"/>) and the loop looks at
+    /// its token between waits: the gateway stops within that time.
     /// </summary>
     private Task ReadAsync(NflogReader reader, byte[] buffer, CancellationToken stoppingToken)
     {
@@ -119,10 +120,6 @@ internal sealed partial class NflogKnockSource : BackgroundService
             try
             {
                 ReadLoop(reader, buffer, stoppingToken);
-                done.TrySetResult();
-            }
-            catch (Exception e) when (stoppingToken.IsCancellationRequested && e is ObjectDisposedException or SocketException)
-            {
                 done.TrySetCanceled(stoppingToken);
             }
             catch (Exception e)
@@ -131,18 +128,12 @@ internal sealed partial class NflogKnockSource : BackgroundService
             }
         })
         { IsBackground = true, Name = "NFLOG reader" };
-        var stop = stoppingToken.Register(reader.Dispose);
         thread.Start();
-        return WaitAsync(done.Task, stop);
-
-        static async Task WaitAsync(Task task, CancellationTokenRegistration stop)
-        {
-            await using (stop.ConfigureAwait(false))
-            {
-                await task.ConfigureAwait(false);
-            }
-        }
+        return done.Task;
     }
+
+    /// <summary>The longest a stop waits for the read loop to notice it.</summary>
+    internal static readonly TimeSpan StopCheck = TimeSpan.FromMilliseconds(250);
 
     private void ReadLoop(NflogReader reader, byte[] buffer, CancellationToken stoppingToken)
     {
@@ -151,7 +142,10 @@ internal sealed partial class NflogKnockSource : BackgroundService
             int received;
             try
             {
-                received = reader.Receive(buffer);
+                if (!reader.TryReceive(buffer, StopCheck, out received))
+                {
+                    continue;
+                }
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.NoBufferSpaceAvailable)
             {
@@ -164,8 +158,6 @@ internal sealed partial class NflogKnockSource : BackgroundService
             Beat();
             ProcessDatagram(buffer.AsSpan(0, received));
         }
-
-        throw new OperationCanceledException(stoppingToken);
     }
 
     private void Beat() => Interlocked.Exchange(ref _lastReadTicks, _time.GetUtcNow().UtcTicks);

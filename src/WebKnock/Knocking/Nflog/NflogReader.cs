@@ -51,10 +51,29 @@ internal sealed class NflogReader : IDisposable
         => _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
 
     /// <summary>
-    /// Receives one datagram, blocking the calling thread; disposing the reader from another thread ends the wait
-    /// (with an <see cref="ObjectDisposedException"/> or a <see cref="SocketException"/>).
+    /// Receives one datagram, blocking the calling thread for at most <paramref name="timeout"/>; returns false when
+    /// nothing came in that time. Closing the socket from another thread does not end a blocked receive on Linux (and
+    /// .NET's dispose waits for it), so a reader that must stop polls its token between waits.
     /// </summary>
-    public int Receive(Span<byte> buffer) => _socket.Receive(buffer, SocketFlags.None);
+    public bool TryReceive(Span<byte> buffer, TimeSpan timeout, out int received)
+    {
+        var milliseconds = (int)timeout.TotalMilliseconds;
+        if (_socket.ReceiveTimeout != milliseconds)
+        {
+            _socket.ReceiveTimeout = milliseconds;
+        }
+
+        try
+        {
+            received = _socket.Receive(buffer, SocketFlags.None);
+            return true;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+        {
+            received = 0;
+            return false;
+        }
+    }
 
     public void Dispose() => _socket.Dispose();
 
