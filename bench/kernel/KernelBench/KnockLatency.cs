@@ -21,6 +21,11 @@ internal static class KnockLatency
         var port = Stats.Option(args, "--port", 443);
         var gapMs = Stats.Option(args, "--gap-ms", 1);
 
+        // The first knocks after the gateway's start pay for compiling its code (the JIT): --warmup N knocks first,
+        // from their own addresses (and users), reported alone and not counted in the percentiles.
+        var warmup = Stats.Option(args, "--warmup", 0);
+        var warm = new List<double>();
+
         // TOTP: round r knocks with user r's current sequence (a (user, step) opens once, so each round has its own user).
         var secrets = Stats.Text(args, "--totp-secrets") is { } file ? File.ReadAllLines(file).Where(l => l.Length > 0).ToArray() : null;
         var pool = new WebKnock.Knocking.Totp.TotpPortPool(20000, 29999, [443, 7000, 8000, 9000]);
@@ -29,7 +34,7 @@ internal static class KnockLatency
         var baseline = new List<double>();
         var attempts = new List<int>();
         var failures = 0;
-        for (var round = 0; round < rounds; round++)
+        for (var round = 0; round < warmup + rounds; round++)
         {
             var bytes = (byte[])first.Clone();
             bytes[^1] = (byte)(bytes[^1] + round);
@@ -61,6 +66,13 @@ internal static class KnockLatency
                 continue;
             }
 
+            if (round < warmup)
+            {
+                warm.Add(Stopwatch.GetElapsedTime(sent, opened).TotalMilliseconds);
+                await Task.Delay(10);
+                continue;
+            }
+
             latencies.Add(Stopwatch.GetElapsedTime(sent, opened).TotalMilliseconds);
             attempts.Add(tries);
 
@@ -72,6 +84,11 @@ internal static class KnockLatency
             }
 
             await Task.Delay(10);
+        }
+
+        if (warm.Count > 0)
+        {
+            Console.WriteLine($"warm-up knocks (first after the start, not counted): {string.Join(", ", warm.Select(w => $"{w:F3}"))} ms");
         }
 
         latencies.Sort();
